@@ -1,0 +1,73 @@
+"""Every environment variable keyring-policy reads, in one place.
+
+The `UV_*` names are uv's own (`crates/uv-static/src/env_vars.rs`), so one environment serves
+both tools. Nothing here reads `os.environ`: callers pass an environment mapping in.
+"""
+
+from __future__ import annotations
+
+import re
+
+UV_KEYRING_PROVIDER = "UV_KEYRING_PROVIDER"
+UV_PREVIEW = "UV_PREVIEW"
+UV_PREVIEW_FEATURES = "UV_PREVIEW_FEATURES"
+UV_INDEX = "UV_INDEX"
+UV_DEFAULT_INDEX = "UV_DEFAULT_INDEX"
+UV_INDEX_URL = "UV_INDEX_URL"
+UV_EXTRA_INDEX_URL = "UV_EXTRA_INDEX_URL"
+UV_FIND_LINKS = "UV_FIND_LINKS"
+UV_NO_INDEX = "UV_NO_INDEX"
+UV_CONFIG_FILE = "UV_CONFIG_FILE"
+UV_NO_CONFIG = "UV_NO_CONFIG"
+UV_NO_SYSTEM_CONFIG = "UV_NO_SYSTEM_CONFIG"
+UV_CREDENTIALS_DIR = "UV_CREDENTIALS_DIR"
+
+XDG_CONFIG_HOME = "XDG_CONFIG_HOME"
+XDG_CONFIG_DIRS = "XDG_CONFIG_DIRS"
+XDG_DATA_HOME = "XDG_DATA_HOME"
+APPDATA = "APPDATA"
+SYSTEMDRIVE = "SYSTEMDRIVE"
+HOME = "HOME"
+NETRC = "NETRC"
+
+# This project's own variables.
+KEYRING_POLICY_TIMEOUT = "KEYRING_POLICY_TIMEOUT"
+"""Deadline in seconds for every keyring call (default 15; 0 disables the deadline)."""
+
+DEFAULT_KEYRING_TIMEOUT = 15.0
+
+_NON_ALNUM = re.compile(r"[^A-Za-z0-9]")
+
+
+def index_env_stem(index_name: str) -> str:
+    """uv's `IndexName::to_env_var`: upper-case ASCII alphanumerics, everything else `_`."""
+    return _NON_ALNUM.sub("_", index_name).upper()
+
+
+def index_username_var(index_name: str) -> str:
+    """`UV_INDEX_<NAME>_USERNAME` for an index name."""
+    return f"UV_INDEX_{index_env_stem(index_name)}_USERNAME"
+
+
+def index_password_var(index_name: str) -> str:
+    """`UV_INDEX_<NAME>_PASSWORD` for an index name."""
+    return f"UV_INDEX_{index_env_stem(index_name)}_PASSWORD"
+
+
+BOOLISH_TRUE = frozenset({"y", "yes", "t", "true", "on", "1"})
+BOOLISH_FALSE = frozenset({"n", "no", "f", "false", "off", "0"})
+
+
+def parse_boolish(name: str, value: str) -> bool:
+    """uv's `parse_boolish_environment_variable`; raises `ConfigError` naming the variable."""
+    from policy.errors import ConfigError
+
+    lowered = value.lower()
+    if lowered in BOOLISH_TRUE:
+        return True
+    if lowered in BOOLISH_FALSE:
+        return False
+    raise ConfigError(
+        f"Failed to parse environment variable `{name}` with invalid value `{value}`: "
+        "expected a boolish value"
+    )
