@@ -1,0 +1,293 @@
+"""keyring-policy's side of the benchmark, run in a fresh subprocess per measurement.
+
+The harness never imports `policy` itself: each figure comes from a new interpreter, so that
+start-up, `sys.modules` and the keyring counts belong to that one run, and so that a library
+that is still being built can be checked again later in the same benchmark run.
+
+    python -m benchmarks.policy_driver MODE --spec JSON
+
+MODE is one of `probe`, `fetch`, `concurrent`, `overhead`, `startup`, `keyring-import`. The
+spec is a JSON object (see each mode); the result is one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+REQUIRED = ("policy.auth", "policy.settings")
+HREF = re.compile(r'href="([^"]+)"')
+
+
+def probe() -> dict[str, Any]:
+    """Which of the library's modules exist (found, not imported)."""
+    names = ("policy.auth", "policy.clients", "policy.sources", "policy.decision",
+             "policy.lookup", "policy.simple")
+    found = {}
+    for name in names:
+        try:
+            found[name] = importlib.util.find_spec(name) is not None
+        except ImportError:
+            found[name] = False
+    return {"modules": found, "built": all(found[name] for name in REQUIRED)}
+
+
+# --- settings -----------------------------------------------------------------------------
+
+def load(spec: dict[str, Any]) -> tuple[Any, str]:
+    """Settings from the scenario's uv.toml when `policy.sources` exists, else from the spec.
+
+    Returns the settings and which way they were made, for the record.
+    """
+    from policy.settings import Overrides, Settings
+
+    if spec.get("config") and importlib.util.find_spec("policy.sources") is not None:
+        from policy.sources import load_settings
+
+        overrides = Overrides(config_file=spec["config"], keyring_provider=spec.get("provider"))
+        return load_settings(overrides, env=os.environ, cwd=Path.cwd()), "policy.sources"
+    return Settings.model_validate(spec["settings"]), "Settings model (no policy.sources)"
+
+
+def sync_client(settings: Any, **kwargs: Any) -> Any:
+    """`policy.clients.client` when built, else an httpx.Client with `PolicyAuth`."""
+    if importlib.util.find_spec("policy.clients") is not None:
+        from policy.clients import client
+
+        return client(settings, **kwargs)
+    import httpx
+    from policy.auth import PolicyAuth
+
+    return httpx.Client(auth=PolicyAuth(settings), **kwargs)
+
+
+def async_client(settings: Any, **kwargs: Any) -> Any:
+    """`policy.clients.async_client` when built, else an httpx.AsyncClient with `PolicyAuth`."""
+    if importlib.util.find_spec("policy.clients") is not None:
+        from policy.clients import async_client as make
+
+        return make(settings, **kwargs)
+    import httpx
+    from policy.auth import PolicyAuth
+
+    return httpx.AsyncClient(auth=PolicyAuth(settings), **kwargs)
+
+
+def without_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+# --- fetch: what an installer does for N projects -----------------------------------------
+
+def file_links(page_url: str, response: Any) -> list[tuple[str, str | None]]:
+    """(absolute file URL, sha256 or None) from a PEP 691 JSON or PEP 503 HTML page."""
+    base = without_userinfo(page_url)  # file URLs carry no credentials: the auth must know
+    links: list[tuple[str, str | None]] = []
+    if "json" in response.headers.get("content-type", ""):
+        for entry in response.json().get("files", []):
+            links.append((urljoin(base, entry["url"]), entry.get("hashes", {}).get("sha256")))
+        return links
+    for href in HREF.findall(response.text):
+        url, _, fragment = href.partition("#")
+        digest = fragment.partition("=")[2] if fragment.startswith("sha256=") else None
+        links.append((urljoin(base, url), digest))
+    return links
+
+
+def fetch_one(client: Any, indexes: list[Any], project: str, dest: Path) -> dict[str, Any]:
+    """Search the indexes in priority order as uv's default strategy does, then download."""
+    statuses = []
+    for index in indexes:
+        page = index.url.rstrip("/") + f"/{project}/"
+        response = client.get(page)
+        statuses.append(response.status_code)
+        if response.status_code == 200:
+            files = file_links(page, response)
+            for url, digest in files[-1:]:  # the newest file, as an installer picks one
+                data = client.get(url)
+                data.raise_for_status()
+                if digest and hashlib.sha256(data.content).hexdigest() != digest:
+                    return {"project": project, "ok": False, "error": "hash mismatch"}
+                (dest / url.rsplit("/", 1)[-1]).write_bytes(data.content)
+            return {"project": project, "ok": bool(files), "statuses": statuses}
+        ignored = set(index.ignore_error_codes or ())
+        if response.status_code != 404 and response.status_code not in ignored:
+            break
+    return {"project": project, "ok": False, "statuses": statuses}
+
+
+def fetch(spec: dict[str, Any]) -> dict[str, Any]:
+    started = time.perf_counter()
+    settings, made = load(spec)
+    dest = Path(spec["dest"])
+    dest.mkdir(parents=True, exist_ok=True)
+    with sync_client(settings, timeout=30.0) as client:
+        results = [fetch_one(client, list(settings.indexes), project, dest)
+                   for project in spec["projects"]]
+    failed = [r for r in results if not r["ok"]]
+    return {"ok": not failed, "fetched": len(results) - len(failed), "failed": failed[:3],
+            "settings_from": made, "seconds": time.perf_counter() - started,
+            "keyring_imported": "keyring" in sys.modules}
+
+
+# --- concurrent: N async fetches behind one 401 -------------------------------------------
+
+async def _concurrent(spec: dict[str, Any]) -> dict[str, Any]:
+    settings, made = load(spec)
+    index = settings.indexes[0].url.rstrip("/")
+    projects = spec["projects"]
+    urls = [f"{index}/{projects[i % len(projects)]}/" for i in range(spec["tasks"])]
+    async with async_client(settings, timeout=30.0) as client:
+        started = time.perf_counter()
+        responses = await asyncio.gather(*(client.get(url) for url in urls))
+        seconds = time.perf_counter() - started
+    codes: dict[str, int] = {}
+    for response in responses:
+        codes[str(response.status_code)] = codes.get(str(response.status_code), 0) + 1
+    return {"ok": codes == {"200": len(urls)}, "statuses": codes, "seconds": seconds,
+            "settings_from": made}
+
+
+# --- overhead: PolicyAuth against a fixed BasicAuth ---------------------------------------
+
+def _timed(client: Any, urls: list[str]) -> float:
+    started = time.perf_counter()
+    for url in urls:
+        client.get(url)
+    return time.perf_counter() - started
+
+
+def overhead(spec: dict[str, Any]) -> dict[str, Any]:
+    import httpx
+    from policy.auth import PolicyAuth
+
+    settings, made = load(spec)
+    base = spec["base"]
+    urls = [f"{base}/simple/benchpkg{i % 20:02d}/" for i in range(spec["requests"])]
+    env = {**os.environ, **spec.get("env", {})}
+    bare = httpx.Client(auth=httpx.BasicAuth(spec["user"], spec["password"]), timeout=30.0)
+    policy = httpx.Client(auth=PolicyAuth(settings, env=env), timeout=30.0)
+    profile = spec.get("profile")
+    with bare, policy:
+        for client in (bare, policy):  # connect, warm every cache once
+            statuses = {client.get(url).status_code for url in urls[:50]}
+            if statuses != {200}:
+                return {"ok": False, "error": f"warm-up statuses {sorted(statuses)}"}
+        bare_times, policy_times = [], []
+        for round_ in range(spec["rounds"]):
+            order = (bare, policy) if round_ % 2 == 0 else (policy, bare)
+            for client in order:
+                seconds = _timed(client, urls)
+                (bare_times if client is bare else policy_times).append(seconds)
+        report = _profile(lambda: _timed(policy, urls), profile) if profile else None
+    ratio = statistics.median(policy_times) / statistics.median(bare_times)
+    per_request_us = (statistics.median(policy_times) - statistics.median(bare_times)) \
+        / len(urls) * 1e6
+    return {"ok": True, "ratio": ratio, "bare_s": bare_times, "policy_s": policy_times,
+            "overhead_us_per_request": per_request_us, "settings_from": made,
+            "profile": report}
+
+
+def _profile(work: Any, out: str) -> str:
+    """Profile `work()` with pyinstrument when installed, else cProfile; write to `out`."""
+    if importlib.util.find_spec("pyinstrument") is not None:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0002)
+        profiler.start()
+        work()
+        profiler.stop()
+        text = profiler.output_text(unicode=False, color=False, show_all=False)
+        tool = "pyinstrument"
+    else:
+        import cProfile
+        import io
+        import pstats
+
+        profiler_c = cProfile.Profile()
+        profiler_c.runcall(work)
+        stream = io.StringIO()
+        pstats.Stats(profiler_c, stream=stream).sort_stats("cumulative").print_stats(40)
+        text, tool = stream.getvalue(), "cProfile"
+    Path(out).write_text(text)
+    return tool
+
+
+# --- start-up and the keyring import ------------------------------------------------------
+
+def startup(spec: dict[str, Any]) -> dict[str, Any]:
+    """Milliseconds to import pydantic and httpx, then to import policy, load and decide."""
+    t0 = time.perf_counter()
+    import httpx  # noqa: F401
+    from pydantic import BaseModel  # noqa: F401  (pydantic loads lazily: touch its core)
+
+    t1 = time.perf_counter()
+
+    def policy_part() -> None:
+        from policy.decision import decide
+
+        import policy  # noqa: F401
+
+        settings, _ = load(spec)
+        decide(settings, spec["url"])
+
+    if spec.get("profile"):
+        tool = _profile(policy_part, spec["profile"])
+        return {"ok": True, "profile": tool}
+    policy_part()
+    t2 = time.perf_counter()
+    return {"ok": True, "baseline_ms": (t1 - t0) * 1e3, "policy_ms": (t2 - t1) * 1e3,
+            "keyring_imported": "keyring" in sys.modules}
+
+
+def keyring_import(spec: dict[str, Any]) -> dict[str, Any]:
+    """Whether `keyring` is in sys.modules after each step of a run that does not need it."""
+    from policy.decision import decide
+
+    seen = {}
+    settings, made = load(spec)
+    seen["load_settings"] = "keyring" in sys.modules
+    decide(settings, spec["url"])
+    seen["decide"] = "keyring" in sys.modules
+    with sync_client(settings, timeout=30.0) as client:
+        status = client.get(spec["url"]).status_code
+    seen["authenticated_fetch"] = "keyring" in sys.modules
+    return {"ok": status == 200, "status": status, "imported": seen, "settings_from": made}
+
+
+MODES = {
+    "fetch": fetch,
+    "overhead": overhead,
+    "startup": startup,
+    "keyring-import": keyring_import,
+    "concurrent": lambda spec: asyncio.run(_concurrent(spec)),
+}
+
+
+def main(argv: list[str]) -> int:
+    mode = argv[0]
+    if mode == "probe":
+        result = probe()
+    else:
+        spec = json.loads(argv[argv.index("--spec") + 1])
+        try:
+            result = MODES[mode](spec)
+        except Exception as error:
+            result = {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
+    sys.stdout.write(json.dumps(result) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

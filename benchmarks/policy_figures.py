@@ -1,0 +1,137 @@
+"""The figures measured for keyring-policy alone, each against its SPEC §7 target."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from benchmarks.harness import World
+from benchmarks.runners import driver
+from benchmarks.scenarios import PRIMARY, SCENARIOS, settings_dict, uv_toml
+from tests.support.services import PASSWORD, USER
+
+OVERHEAD_TARGET = 1.05
+STARTUP_TARGET_MS = 30.0
+
+
+def _config(world: World, provider: str) -> tuple[Path, dict[str, Any]]:
+    """The first scenario's uv.toml (username in the URL) in a fresh run directory."""
+    run = world.new_run_dir()
+    scenario = SCENARIOS[0]
+    config = run / "uv.toml"
+    config.write_text(uv_toml(scenario, world.bases, world.passwords))
+    spec = {"config": str(config), "provider": provider,
+            "settings": settings_dict(scenario, world.bases, world.passwords, provider)}
+    return run, spec
+
+
+def concurrent(world: World, tasks: int) -> dict[str, Any]:
+    """`tasks` concurrent async fetches behind one 401: the keyring must be read once."""
+    run = world.new_run_dir()
+    provider = "native"
+    index = f"{world.bases[PRIMARY]}/simple/"  # no username: only the native provider reads
+    spec = {"provider": provider, "projects": world.projects, "tasks": tasks,
+            "settings": {"keyring_provider": provider,
+                         "indexes": [{"name": "bench", "url": index, "default": True}]}}
+    config = run / "uv.toml"
+    config.write_text(f'[[index]]\nname = "bench"\nurl = "{index}"\ndefault = true\n')
+    spec["config"] = str(config)
+    result, _, _ = driver(world, "concurrent", spec, run, {})
+    counts = world.counts()
+    return {
+        "tasks": tasks, "ok": bool(result.get("ok")), "lookups": counts["lookups"],
+        "auth_failures": counts["auth_failures"], "requests": counts["requests"],
+        "statuses": result.get("statuses"), "seconds": result.get("seconds"),
+        "target": "lookups == 1", "met": bool(result.get("ok")) and counts["lookups"] == 1,
+        **({"error": result["error"]} if "error" in result else {}),
+    }
+
+
+def _fast_server(world: World) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.fast_server", USER, PASSWORD, "300"],
+        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
+    port = process.stdout.readline().strip()  # type: ignore[union-attr]
+    return process, f"http://127.0.0.1:{port}"
+
+
+def overhead(world: World, requests: int, rounds: int, profile: Path | None) -> dict[str, Any]:
+    """PolicyAuth vs a fixed httpx.BasicAuth, same client and server, `requests` each round."""
+    process, base = _fast_server(world)
+    try:
+        run = world.new_run_dir()
+        index = f"{base}/simple/"
+        spec = {
+            "base": base, "user": USER, "password": PASSWORD, "requests": requests,
+            "rounds": rounds, "provider": "disabled",
+            "env": {"UV_INDEX_BENCH_USERNAME": USER, "UV_INDEX_BENCH_PASSWORD": PASSWORD},
+            "settings": {"keyring_provider": "disabled",
+                         "indexes": [{"name": "bench", "url": index, "default": True}]},
+        }
+        config = run / "uv.toml"
+        config.write_text(f'[[index]]\nname = "bench"\nurl = "{index}"\ndefault = true\n')
+        spec["config"] = str(config)
+        result, _, _ = driver(world, "overhead", spec, run, dict(spec["env"]), timeout=180)
+        if result.get("ok") and profile and result["ratio"] >= OVERHEAD_TARGET:
+            driver(world, "overhead", {**spec, "rounds": 1, "profile": str(profile)}, run,
+                   dict(spec["env"]), timeout=180)
+            result["profile_file"] = str(profile)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    if not result.get("ok"):
+        return {"ok": False, "met": False, "error": result.get("error", "driver failed")}
+    return {
+        "ok": True, "requests": requests, "rounds": rounds,
+        "ratio": round(result["ratio"], 4),
+        "overhead_us_per_request": round(result["overhead_us_per_request"], 1),
+        "bare_s": [round(s, 4) for s in result["bare_s"]],
+        "policy_s": [round(s, 4) for s in result["policy_s"]],
+        "target": f"ratio < {OVERHEAD_TARGET}", "met": result["ratio"] < OVERHEAD_TARGET,
+        **({"profile_file": result["profile_file"]} if "profile_file" in result else {}),
+    }
+
+
+def startup(world: World, runs: int, profile: Path | None) -> dict[str, Any]:
+    """Import policy + load settings + decide, over importing pydantic and httpx alone."""
+    run, spec = _config(world, "subprocess")
+    spec["url"] = f"{world.bases[PRIMARY]}/simple/benchpkg00/"
+    baseline, added, errors = [], [], []
+    for _ in range(runs):
+        result, _, _ = driver(world, "startup", spec, run, {}, timeout=60)
+        if not result.get("ok"):
+            errors.append(result.get("error", "driver failed"))
+            break
+        baseline.append(result["baseline_ms"])
+        added.append(result["policy_ms"])
+    if not added:
+        return {"ok": False, "met": False, "error": errors[0] if errors else "no runs"}
+    median = statistics.median(added)
+    figure = {
+        "ok": True, "runs": len(added), "added_ms": round(median, 1),
+        "baseline_ms": round(statistics.median(baseline), 1),
+        "added_ms_each": [round(ms, 1) for ms in added],
+        "target": f"added < {STARTUP_TARGET_MS:g} ms", "met": median < STARTUP_TARGET_MS,
+    }
+    if profile and median >= STARTUP_TARGET_MS:
+        driver(world, "startup", {**spec, "profile": str(profile)}, run, {}, timeout=60)
+        figure["profile_file"] = str(profile)
+    return figure
+
+
+def keyring_import(world: World) -> dict[str, Any]:
+    """With the subprocess provider, the `keyring` package must never be imported."""
+    run, spec = _config(world, "subprocess")
+    netloc = world.netloc(PRIMARY)
+    spec["url"] = f"http://{USER}@{netloc}/simple/benchpkg00/"
+    result, _, _ = driver(world, "keyring-import", spec, run, {})
+    imported = result.get("imported", {})
+    return {
+        "ok": bool(result.get("ok")), "imported": imported,
+        "fetch_status": result.get("status"),
+        "target": "keyring not imported", "met": bool(imported) and not any(imported.values()),
+        **({"error": result["error"]} if "error" in result else {}),
+    }

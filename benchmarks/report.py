@@ -1,0 +1,90 @@
+"""The table on stdout and the JSON record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+COLUMNS = (("tool", 28), ("status", 18), ("lookups", 8), ("subprocs", 9), ("401/403", 8),
+           ("requests", 9), ("wall s", 7))
+
+
+def _row(values: list[str]) -> str:
+    return "  ".join(value.ljust(width) if i < 2 else value.rjust(width)
+                     for i, (value, (_, width)) in enumerate(zip(values, COLUMNS, strict=True)))
+
+
+def scenario_table(scenario: dict[str, Any]) -> list[str]:
+    lines = [f"{scenario['id']}: {scenario['title']} ({scenario['projects']} projects)",
+             _row([name for name, _ in COLUMNS]),
+             _row(["-" * width for _, width in COLUMNS])]
+    for result in scenario["results"]:
+        if result["status"] in ("ok", "failed"):
+            figures = [str(result[k]) for k in ("lookups", "subprocesses", "auth_failures",
+                                                "requests")] + [f"{result['wall_s']:.2f}"]
+        else:
+            figures = ["-"] * 5
+        lines.append(_row([result["label"], result["status"], *figures]))
+    for note in scenario.get("notes", []):
+        lines.append(f"  note: {note}")
+    return lines
+
+
+def _mark(figure: dict[str, Any]) -> str:
+    if "met" not in figure:
+        return ""
+    return "meets" if figure["met"] else "MISSES"
+
+
+def policy_lines(figures: dict[str, Any]) -> list[str]:
+    if figures.get("status"):
+        return [f"keyring-policy alone: {figures['status']}"]
+    lines = ["keyring-policy alone:"]
+    c = figures.get("concurrent", {})
+    if c:
+        failed = "" if c["ok"] else f" (failed: {c.get('error') or c.get('statuses')})"
+        lines.append(
+            f"  {c['tasks']} concurrent async fetches behind one 401: lookups {c['lookups']}, "
+            f"401/403 {c['auth_failures']}, requests {c['requests']}"
+            f"{failed}"
+            f"  [{c['target']}: {_mark(c)}]")
+    o = figures.get("overhead", {})
+    if o:
+        text = (f"ratio {o['ratio']:.3f} ({o['overhead_us_per_request']:+.1f} us/request, "
+                f"{o['requests']} requests x {o['rounds']} rounds)" if o["ok"]
+                else f"failed: {o.get('error')}")
+        lines.append(f"  PolicyAuth over httpx.BasicAuth: {text}  [ratio < 1.05: {_mark(o)}]")
+    s = figures.get("startup", {})
+    if s:
+        text = (f"+{s['added_ms']:.1f} ms over pydantic+httpx ({s['baseline_ms']:.1f} ms), "
+                f"median of {s['runs']}" if s["ok"] else f"failed: {s.get('error')}")
+        lines.append(f"  start-up (import policy + load settings + decide): {text}  "
+                     f"[{s['target']}: {_mark(s)}]")
+    k = figures.get("keyring_import", {})
+    if k:
+        text = (", ".join(f"{step}: {'imported' if v else 'not imported'}"
+                          for step, v in k["imported"].items())
+                if k.get("imported") else f"failed: {k.get('error')}")
+        lines.append(f"  keyring package with the subprocess provider: {text}  [{_mark(k)}]")
+    for name in ("overhead", "startup"):
+        if figures.get(name, {}).get("profile_file"):
+            lines.append(f"  profile of {name}: {figures[name]['profile_file']}")
+    return lines
+
+
+def render(record: dict[str, Any]) -> str:
+    machine = record["machine"]
+    lines = [f"keyring-policy benchmark, {record['started']} on {machine['platform']}, "
+             f"{machine['cpus']} CPUs, Python {machine['python']}; "
+             f"{machine['uv']}; {machine['pip']}; median of {record['runs']} run(s)", ""]
+    for scenario in record["scenarios"]:
+        lines += [*scenario_table(scenario), ""]
+    lines += policy_lines(record["policy"])
+    lines.append(f"\ntotal {record['duration_s']:.0f} s")
+    return "\n".join(lines)
+
+
+def write(record: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=2) + "\n")
