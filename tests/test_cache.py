@@ -1,0 +1,172 @@
+"""The credentials cache (realm, URL-prefix trie, seeding) and single flight."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from policy.cache import CredentialsCache, SingleFlight, realm_key, root_url
+from policy.credentials import Credentials, CredentialSource
+from policy.settings import IndexSettings
+
+ALICE = Credentials.basic("alice", "pw-a", CredentialSource.ENV)
+BOB = Credentials.basic("bob", "pw-b", CredentialSource.URL)
+
+
+@pytest.mark.parametrize(("url", "realm"), [
+    ("https://h/simple/", "https://h"),
+    ("https://h:443/x", "https://h"),
+    ("http://h:80/", "http://h"),
+    ("https://h:80/", "https://h:80"),
+    ("http://u:p@H:8080/x", "http://h:8080"),
+    ("http://[::1]:81/x", "http://[::1]:81"),
+])
+def test_realm_key(url: str, realm: str) -> None:
+    assert realm_key(url) == realm
+
+
+@pytest.mark.parametrize(("url", "root"), [
+    ("https://h/simple/", "https://h/"),
+    ("https://h/simple", "https://h/"),
+    ("https://h/root/+simple", "https://h/root/"),
+    ("https://h/api/pypi/x/", "https://h/api/pypi/x/"),
+])
+def test_root_url(url: str, root: str) -> None:
+    assert root_url(url) == root
+
+
+def test_trie_shallowest_prefix_wins_on_segment_boundaries() -> None:
+    cache = CredentialsCache()
+    cache.insert("https://h/a/b/", BOB)
+    cache.insert("https://h/a/", ALICE)
+    assert cache.get_url("https://h/a/b/c", None) == ALICE
+    assert cache.get_url("https://h/a", None) == ALICE
+    assert cache.get_url("https://h/ab", None) is None
+    assert cache.get_url("https://other/a/", None) is None
+    assert cache.get_url("http://h/a/", None) is None  # no scheme upgrade
+
+
+def test_get_url_username_filter() -> None:
+    cache = CredentialsCache()
+    cache.insert("https://h/a/", ALICE)
+    assert cache.get_url("https://h/a/x", "alice") == ALICE
+    assert cache.get_url("https://h/a/x", "bob") is None
+
+
+def test_realm_entries_by_username_and_bare_username_never_replaces() -> None:
+    cache = CredentialsCache()
+    cache.insert("https://h/x", ALICE)
+    cache.insert("https://h/y", Credentials.basic("alice", None, CredentialSource.URL))
+    assert cache.get_realm("https://h", "alice") == ALICE
+    assert cache.get_realm("https://h", None) == ALICE
+    assert cache.get_realm("https://h", "bob") is None
+    only_name = CredentialsCache()
+    only_name.insert("https://h/", Credentials.basic("carol", None, CredentialSource.URL))
+    assert only_name.get_realm("https://h", "carol") is None  # asked for a password
+    assert only_name.get_realm("https://h", None) is not None
+
+
+def test_replace_stale_overwrites_a_wrong_seed_above() -> None:
+    cache = CredentialsCache()
+    wrong = Credentials.basic("alice", "WRONG", CredentialSource.ENV)
+    cache.insert("https://h/", wrong)
+    cache.insert("https://h/simple/p/", ALICE, replace_stale=True)
+    assert cache.get_url("https://h/packages/x.whl", None) == ALICE
+
+
+def test_empty_credentials_are_ignored() -> None:
+    cache = CredentialsCache()
+    cache.insert("https://h/", Credentials(None, None))
+    assert cache.get_url("https://h/", None) is None
+    assert "pw" not in repr(cache)
+
+
+def test_seed_env_beats_url_and_covers_the_root() -> None:
+    cache = CredentialsCache()
+    indexes = (
+        IndexSettings(name="private", url="https://bob:pw-b@h/simple/"),
+        IndexSettings(url="https://carol:pw-c@other/simple/"),
+        IndexSettings(name="plain", url="https://plain/simple/"),
+    )
+    env = {"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": "pw-a"}
+    cache.seed(indexes, env)
+    assert cache.get_url("https://h/packages/f.whl", None) == ALICE
+    seeded = cache.get_url("https://other/simple/x/", None)
+    assert seeded is not None and seeded.username == "carol"
+    assert cache.get_url("https://plain/simple/x/", None) is None
+
+
+def test_single_flight_threads_share_one_call() -> None:
+    flight: SingleFlight[Credentials] = SingleFlight()
+    started = threading.Event()
+    calls = []
+
+    def slow() -> Credentials:
+        calls.append(1)
+        started.set()
+        time.sleep(0.2)
+        return ALICE
+
+    results: list[Credentials | None] = []
+    threads = [threading.Thread(target=lambda: results.append(flight.run("k", slow, 10)))
+               for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert calls == [1]
+    assert results == [ALICE] * 16
+    assert flight.peek("k") == (True, ALICE)
+
+
+def test_single_flight_caches_misses_and_retries_errors() -> None:
+    flight: SingleFlight[Credentials] = SingleFlight()
+    calls = []
+
+    def miss() -> None:
+        calls.append("miss")
+
+    assert flight.run("k", miss) is None
+    assert flight.run("k", miss) is None
+    assert calls == ["miss"]
+
+    def boom() -> Credentials:
+        calls.append("boom")
+        raise RuntimeError("backend exploded")
+
+    with pytest.raises(RuntimeError):
+        flight.run("e", boom)
+    with pytest.raises(RuntimeError):
+        flight.run("e", boom)
+    assert calls.count("boom") == 2
+
+
+def test_single_flight_async_tasks_and_a_thread_share_one_call() -> None:
+    flight: SingleFlight[Credentials] = SingleFlight()
+    calls = []
+    gate = threading.Event()
+
+    def slow() -> Credentials:
+        calls.append(1)
+        gate.wait(5)
+        return ALICE
+
+    async def main() -> list[Credentials | None]:
+        tasks = [asyncio.create_task(flight.run_async("k", slow)) for _ in range(64)]
+        await asyncio.sleep(0.05)
+        # The loop is not blocked while the lookup is in flight.
+        ticks = 0
+        for _ in range(5):
+            await asyncio.sleep(0.01)
+            ticks += 1
+        from_thread = await asyncio.to_thread(lambda: (gate.set(), flight.run("k", slow, 5))[1])
+        results = await asyncio.wait_for(asyncio.gather(*tasks), 10)
+        assert ticks == 5
+        return [*results, from_thread]
+
+    results = asyncio.run(main())
+    assert calls == [1]
+    assert results == [ALICE] * 65
