@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib
 import importlib.util
 import json
 import os
@@ -25,21 +26,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-REQUIRED = ("policy.auth", "policy.settings")
+REQUIRED = ("policy.auth", "policy.decision", "policy.settings")
 HREF = re.compile(r'href="([^"]+)"')
 
 
 def probe() -> dict[str, Any]:
-    """Which of the library's modules exist (found, not imported)."""
+    """Which of the library's modules import (the fetcher needs at least REQUIRED)."""
     names = ("policy.auth", "policy.clients", "policy.sources", "policy.decision",
-             "policy.lookup", "policy.simple")
-    found = {}
+             "policy.lookup", "policy.settings")
+    found: dict[str, bool | str] = {}
     for name in names:
         try:
-            found[name] = importlib.util.find_spec(name) is not None
-        except ImportError:
-            found[name] = False
-    return {"modules": found, "built": all(found[name] for name in REQUIRED)}
+            importlib.import_module(name)
+            found[name] = True
+        except Exception as error:  # a module being written may fail in any way
+            found[name] = f"{type(error).__name__}: {error}"[:200]
+    return {"modules": found, "built": all(found[name] is True for name in REQUIRED)}
 
 
 # --- settings -----------------------------------------------------------------------------
@@ -66,6 +68,7 @@ def sync_client(settings: Any, **kwargs: Any) -> Any:
 
         return client(settings, **kwargs)
     import httpx
+
     from policy.auth import PolicyAuth
 
     return httpx.Client(auth=PolicyAuth(settings), **kwargs)
@@ -78,6 +81,7 @@ def async_client(settings: Any, **kwargs: Any) -> Any:
 
         return make(settings, **kwargs)
     import httpx
+
     from policy.auth import PolicyAuth
 
     return httpx.AsyncClient(auth=PolicyAuth(settings), **kwargs)
@@ -170,6 +174,7 @@ def _timed(client: Any, urls: list[str]) -> float:
 
 def overhead(spec: dict[str, Any]) -> dict[str, Any]:
     import httpx
+
     from policy.auth import PolicyAuth
 
     settings, made = load(spec)
