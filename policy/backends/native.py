@@ -154,6 +154,9 @@ class NativeKeyring(KeyringBackend):
         from keyring.errors import PasswordDeleteError
 
         def remove(kr: Any) -> bool:
+            # Backends disagree on deleting a missing entry (most raise, some pass): ask first.
+            if kr.get_password(service, username) is None:
+                return False
             try:
                 kr.delete_password(service, username)
             except PasswordDeleteError:
