@@ -1,0 +1,311 @@
+"""PolicyAuth: the request generator driven by hand, and httpx clients on a MockTransport.
+
+The policy itself is stood in for by a small `decide` so that these tests pin the fetcher's
+behaviour alone; tests/integration/test_fetch.py runs the real policy and real services.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from policy.auth import Lookup, PolicyAuth, Store, redirect_request, request_credentials
+from policy.cache import root_url
+from policy.credentials import Credentials, CredentialSource
+from policy.errors import IncompleteCredentials, MissingCredentials
+from policy.redact import strip_credentials
+from policy.settings import AuthPolicy, IndexSettings, KeyringProvider, Settings
+
+PASSWORD = "t0p-Secret-pw"
+INDEX = "https://pkgs.example/simple/"
+GOOD = Credentials.basic("alice", PASSWORD, CredentialSource.NATIVE_KEYRING)
+
+
+@dataclass(frozen=True)
+class StandInDecision:
+    url: str
+    index: IndexSettings | None
+    authenticate: AuthPolicy
+    store: bool
+    store_service: str | None
+    preview_gate: bool = False
+    sources: tuple[CredentialSource, ...] = ()
+    keyring_lookups: tuple[Any, ...] = ()
+
+
+def stand_in_decide(store: bool = False):  # type: ignore[no-untyped-def]
+    def decide(settings: Settings, url: str, username: str | None = None) -> StandInDecision:
+        clean = strip_credentials(url)
+        index = next((i for i in settings.indexes
+                      if clean.startswith(strip_credentials(root_url(i.url)))), None)
+        return StandInDecision(
+            url=clean, index=index,
+            authenticate=index.authenticate if index else AuthPolicy.AUTO,
+            store=store and index is not None,
+            store_service=f"uv-credentials:{strip_credentials(index.url)}" if index else None,
+        )
+    return decide
+
+
+@dataclass
+class StandInSources:
+    answers: dict[str | None, Credentials] = field(default_factory=dict)
+    held: set[tuple[str | None, str]] = field(default_factory=set)
+    finds: list[tuple[str, str | None]] = field(default_factory=list)
+    stores: list[tuple[str | None, str | None]] = field(default_factory=list)
+
+    def find(self, decision: Any, username: str | None = None) -> Credentials | None:
+        self.finds.append((decision.url, username))
+        return self.answers.get(username)
+
+    def keyring_holds(self, decision: Any, credentials: Credentials) -> bool:
+        return (decision.store_service, credentials.username or "") in self.held
+
+    def store(self, decision: Any, credentials: Credentials) -> str | None:
+        self.stores.append((decision.store_service, credentials.username))
+        return str(decision.store_service)
+
+
+def make_auth(*indexes: IndexSettings, env: dict[str, str] | None = None,
+              sources: StandInSources | None = None, store: bool = False) -> PolicyAuth:
+    settings = Settings(keyring_provider=KeyringProvider.NATIVE,
+                        indexes=indexes or (IndexSettings(name="private", url=INDEX),))
+    return PolicyAuth(settings, env=env or {}, sources=sources or StandInSources(),  # type: ignore[arg-type]
+                      decide=stand_in_decide(store))  # type: ignore[arg-type]
+
+
+def basic(username: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+def response(status: int, request: httpx.Request, **kw: Any) -> httpx.Response:
+    return httpx.Response(status, request=request, **kw)
+
+
+# ---------------------------------------------------------------- the generator by hand
+
+def test_auto_sends_first_then_looks_up_on_401_and_retries_once() -> None:
+    auth = make_auth()
+    request = httpx.Request("GET", INDEX + "peerpkg/")
+    flow = auth.flow(request)
+    first = next(flow)
+    assert isinstance(first, httpx.Request) and "Authorization" not in first.headers
+    step = flow.send(response(401, first))
+    assert isinstance(step, Lookup) and step.key == (INDEX, None) and step.username is None
+    retry = flow.send(GOOD)
+    assert isinstance(retry, httpx.Request)
+    assert retry.headers["Authorization"] == basic("alice", PASSWORD)
+    with pytest.raises(StopIteration) as done:
+        flow.send(response(200, retry))
+    assert done.value.value.status_code == 200
+
+
+def test_auto_miss_returns_the_original_response() -> None:
+    auth = make_auth()
+    flow = auth.flow(httpx.Request("GET", INDEX + "peerpkg/"))
+    first = next(flow)
+    assert isinstance(flow.send(response(401, first)), Lookup)
+    with pytest.raises(StopIteration) as done:
+        flow.send(None)
+    assert done.value.value.status_code == 401
+
+
+def test_known_username_looks_up_before_sending() -> None:
+    auth = make_auth(IndexSettings(name="private", url="https://alice@pkgs.example/simple/"))
+    flow = auth.flow(httpx.Request("GET", INDEX + "peerpkg/"))
+    step = next(flow)
+    assert isinstance(step, Lookup) and step.username == "alice"
+    sent = flow.send(GOOD)
+    assert isinstance(sent, httpx.Request)
+    assert sent.headers["Authorization"] == basic("alice", PASSWORD)
+
+
+def test_always_without_credentials_raises_before_sending() -> None:
+    auth = make_auth(IndexSettings(name="p", url=INDEX, authenticate=AuthPolicy.ALWAYS))
+    flow = auth.flow(httpx.Request("GET", "https://pkgs.example/simple/a/"))
+    step = next(flow)
+    assert isinstance(step, Lookup)
+    with pytest.raises(MissingCredentials) as error:
+        flow.send(None)
+    assert str(error.value) == "Missing credentials for https://pkgs.example/simple/a/"
+
+
+def test_always_with_a_bare_username_is_incomplete() -> None:
+    auth = make_auth(IndexSettings(name="p", url=INDEX, authenticate=AuthPolicy.ALWAYS))
+    flow = auth.flow(httpx.Request("GET", "https://bob@pkgs.example/simple/a/"))
+    assert isinstance(next(flow), Lookup)
+    with pytest.raises(IncompleteCredentials) as error:
+        flow.send(None)
+    assert str(error.value) == "Incomplete credentials for https://pkgs.example/simple/a/"
+
+
+def test_never_sends_url_credentials_only_and_never_looks_up() -> None:
+    auth = make_auth(IndexSettings(name="private", url=INDEX, authenticate=AuthPolicy.NEVER),
+                     env={"UV_INDEX_PRIVATE_USERNAME": "alice",
+                          "UV_INDEX_PRIVATE_PASSWORD": PASSWORD})
+    flow = auth.flow(httpx.Request("GET", INDEX + "a/"))
+    sent = next(flow)
+    assert isinstance(sent, httpx.Request) and "Authorization" not in sent.headers
+    with pytest.raises(StopIteration):
+        flow.send(response(401, sent))
+    flow = auth.flow(httpx.Request("GET", f"https://bob:{PASSWORD}@pkgs.example/simple/a/"))
+    sent = next(flow)
+    assert sent.headers["Authorization"] == basic("bob", PASSWORD)
+    assert sent.url.userinfo == b""
+
+
+def test_env_credentials_go_out_at_once_and_are_stored_after_success() -> None:
+    env = {"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": PASSWORD}
+    auth = make_auth(env=env, store=True)
+    flow = auth.flow(httpx.Request("GET", INDEX + "a/"))
+    sent = next(flow)
+    assert isinstance(sent, httpx.Request)
+    assert sent.headers["Authorization"] == basic("alice", PASSWORD)
+    step = flow.send(response(200, sent))
+    assert isinstance(step, Store) and step.credentials.source is CredentialSource.ENV
+    with pytest.raises(StopIteration):
+        flow.send(None)
+
+
+def test_second_success_does_not_store_again() -> None:
+    env = {"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": PASSWORD}
+    auth = make_auth(env=env, store=True)
+    steps = []
+    for _ in range(2):
+        flow = auth.flow(httpx.Request("GET", INDEX + "a/"))
+        sent = next(flow)
+        try:
+            steps.append(flow.send(response(200, sent)))  # type: ignore[arg-type]
+        except StopIteration:
+            steps.append(None)
+            continue
+        with pytest.raises(StopIteration):
+            flow.send(None)
+    assert [type(s).__name__ for s in steps] == ["Store", "NoneType"]
+
+
+def test_nothing_stored_from_a_failed_response() -> None:
+    env = {"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": "WRONG"}
+    auth = make_auth(env=env, store=True)
+    flow = auth.flow(httpx.Request("GET", INDEX + "a/"))
+    sent = next(flow)
+    step = flow.send(response(403, sent))  # type: ignore[arg-type]
+    assert isinstance(step, Lookup)
+    with pytest.raises(StopIteration) as done:
+        flow.send(None)
+    assert done.value.value.status_code == 403
+
+
+# ---------------------------------------------------------------- through httpx clients
+
+class Server:
+    """A MockTransport handler: paths need alice's password; records what came."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str, str | None, int]] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        header = request.headers.get("Authorization")
+        status = 200 if header == basic("alice", PASSWORD) else 401 if header is None else 403
+        if request.url.path.startswith("/moved/"):
+            status = 302
+            location = "https://elsewhere.example/simple/a/" \
+                if request.url.path == "/moved/away/" else "/simple/a/"
+            self.seen.append((request.url.host, request.url.path, header, status))
+            return httpx.Response(302, headers={"Location": location})
+        self.seen.append((request.url.host, request.url.path, header, status))
+        return httpx.Response(status, text="ok" if status == 200 else "no")
+
+
+def test_realm_cache_no_wasted_401_after_first_success() -> None:
+    server = Server()
+    sources = StandInSources(answers={None: GOOD})
+    auth = make_auth(sources=sources)
+    with httpx.Client(transport=httpx.MockTransport(server), auth=auth) as client:
+        assert client.get(INDEX + "peerpkg/").status_code == 200
+        for name in ("a.whl", "b.whl", "c.whl"):
+            assert client.get(f"https://pkgs.example/packages/{name}").status_code == 200
+    assert [s[3] for s in server.seen] == [401, 200, 200, 200, 200]
+    assert len(sources.finds) == 1
+
+
+def test_wrong_url_password_is_replaced_by_the_keyring_and_never_cached() -> None:
+    server = Server()
+    sources = StandInSources(answers={"alice": GOOD})
+    auth = make_auth(sources=sources)
+    with httpx.Client(transport=httpx.MockTransport(server), auth=auth) as client:
+        assert client.get("https://alice:WRONG@pkgs.example/simple/a/").status_code == 200
+        assert client.get("https://pkgs.example/packages/x.whl").status_code == 200
+    assert [s[3] for s in server.seen] == [403, 200, 200]
+
+
+def test_redirect_to_another_origin_carries_no_credentials() -> None:
+    server = Server()
+    env = {"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": PASSWORD}
+    auth = make_auth(env=env)
+    with httpx.Client(transport=httpx.MockTransport(server), auth=auth) as client:
+        final = client.get("https://pkgs.example/moved/away/")
+        assert final.url.host == "elsewhere.example"
+        same = client.get("https://pkgs.example/moved/here/")
+        assert same.status_code == 200
+    away = [s for s in server.seen if s[0] == "elsewhere.example"]
+    assert away and all(header is None for _, _, header, _ in away)
+    assert server.seen[-1] == ("pkgs.example", "/simple/a/", basic("alice", PASSWORD), 200)
+
+
+def test_redirect_request_drops_sensitive_headers_across_ports() -> None:
+    request = httpx.Request("GET", "http://127.0.0.1:8000/x",
+                            headers={"Authorization": "Basic x", "Cookie": "c=1"})
+    moved = httpx.Response(307, headers={"Location": "http://127.0.0.1:8001/y"}, request=request)
+    following = redirect_request(request, moved)
+    assert following is not None
+    assert "Authorization" not in following.headers and "Cookie" not in following.headers
+    weird = httpx.Response(302, headers={"Location": "ftp://127.0.0.1/y"}, request=request)
+    assert redirect_request(request, weird) is None
+
+
+def test_request_credentials_reads_url_then_header() -> None:
+    assert request_credentials(httpx.Request("GET", "https://a:b@h/")) is not None
+    header = httpx.Request("GET", "https://h/", headers={"Authorization": basic("c", "d")})
+    found = request_credentials(header)
+    assert found is not None and found.username == "c"
+    bad = httpx.Request("GET", "https://h/", headers={"Authorization": "Basic !!!"})
+    assert request_credentials(bad) is None
+
+
+def test_async_64_concurrent_requests_one_lookup() -> None:
+    server = Server()
+    calls = []
+
+    class Slow(StandInSources):
+        def find(self, decision: Any, username: str | None = None) -> Credentials | None:
+            import time
+            calls.append(username)
+            time.sleep(0.2)
+            return GOOD
+
+    auth = make_auth(sources=Slow())
+
+    async def main() -> list[int]:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(server), auth=auth) as client:
+            answers = await asyncio.gather(*(client.get(INDEX + f"p{i}/") for i in range(64)))
+            return [a.status_code for a in answers]
+
+    assert asyncio.run(main()) == [200] * 64
+    assert calls == [None]
+
+
+def test_no_secret_in_logs_or_repr(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="policy")
+    server = Server()
+    auth = make_auth(sources=StandInSources(answers={"alice": GOOD}))
+    with httpx.Client(transport=httpx.MockTransport(server), auth=auth) as client:
+        client.get(f"https://alice:{PASSWORD}x@pkgs.example/moved/away/")
+    assert PASSWORD not in caplog.text
+    assert PASSWORD not in repr(auth) and PASSWORD not in repr(auth.cache)
