@@ -1,0 +1,231 @@
+"""`CredentialSources`: the decision's sources in order, one warning per failing backend."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policy.backends import KeyringBackend, LookupResult, MemoryKeyring, NativeKeyring
+from policy.backends.base import Password
+from policy.credentials import Credentials, CredentialSource
+from policy.errors import KeyringUnavailable
+from policy.lookup import CredentialSources
+from policy.store import CredentialStore
+
+SECRET = "lookup-S3cret-pw"
+URL = "https://pkgs.example.com/simple/peerpkg/"
+INDEX = "https://pkgs.example.com/simple/"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Stand-in for `policy.decision.KeyringLookup` (same fields)."""
+
+    kind: str
+    service: str
+    username: str | None
+    creds_mode: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Stand-in for `policy.decision.Decision` (the fields `CredentialSources` reads)."""
+
+    url: str = URL
+    sources: tuple[CredentialSource, ...] = tuple(CredentialSource)
+    keyring_lookups: tuple[Lookup, ...] = ()
+    store: bool = False
+    store_service: str | None = None
+    index: Any = None
+
+
+NATIVE_LOOKUPS = (
+    Lookup("native", f"uv-credentials:{INDEX}", None),
+    Lookup("native", "uv:pkgs.example.com", None),
+)
+
+
+class Broken(KeyringBackend):
+    """Always unavailable; counts calls."""
+
+    name = "native"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def get(self, service: str, username: str | None, *, creds_mode: bool = False) -> LookupResult:
+        self.calls += 1
+        return LookupResult.unavailable(self.name, service, "the collection is locked")
+
+    def set(self, service: str, username: str, password: Password) -> None:
+        raise KeyringUnavailable("the collection is locked")
+
+    def delete(self, service: str, username: str) -> bool:
+        raise KeyringUnavailable("the collection is locked")
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir()
+    return {"HOME": str(home), "XDG_DATA_HOME": str(home / "data")}
+
+
+def _sources(env: dict[str, str], **kwargs: Any) -> CredentialSources:
+    kwargs.setdefault("subprocess", MemoryKeyring(source=CredentialSource.SUBPROCESS_KEYRING))
+    return CredentialSources(env=env, timeout=1, **kwargs)
+
+
+def test_netrc_beats_the_file_beats_the_keyring(env: dict[str, str]) -> None:
+    native = MemoryKeyring({(f"uv-credentials:{INDEX}", "alice"): "k"})
+    decision = Decision(keyring_lookups=NATIVE_LOOKUPS)
+    sources = _sources(env, native=native)
+    found = sources.find(decision, None)
+    assert found is not None
+    assert found.source is CredentialSource.NATIVE_KEYRING
+
+    CredentialStore.from_env(env).insert("https://pkgs.example.com/", "alice", "f")
+    found = _sources(env, native=native).find(decision, None)
+    assert found is not None
+    assert found.source is CredentialSource.CREDENTIALS_FILE
+
+    Path(env["HOME"], ".netrc").write_text("machine pkgs.example.com login alice password n\n")
+    found = _sources(env, native=native).find(decision, None)
+    assert found is not None
+    assert (found.source, found.password_value) == (CredentialSource.NETRC, "n")
+
+
+def test_only_the_decisions_sources_are_consulted(env: dict[str, str]) -> None:
+    Path(env["HOME"], ".netrc").write_text("machine pkgs.example.com login alice password n\n")
+    native = MemoryKeyring({("uv:pkgs.example.com", "alice"): SECRET})
+    decision = Decision(sources=(CredentialSource.NATIVE_KEYRING,), keyring_lookups=NATIVE_LOOKUPS)
+    found = _sources(env, native=native).find(decision, "alice")
+    assert found is not None
+    assert found.source is CredentialSource.NATIVE_KEYRING
+    assert native.calls == [("get", f"uv-credentials:{INDEX}", "alice"),
+                            ("get", "uv:pkgs.example.com", "alice")]
+    assert _sources(env, native=native).find(Decision(sources=()), "alice") is None
+
+
+def test_keyring_lookups_in_order_and_by_kind(env: dict[str, str]) -> None:
+    native = MemoryKeyring()
+    command = MemoryKeyring({("pkgs.example.com", "alice"): SECRET},
+                            source=CredentialSource.SUBPROCESS_KEYRING)
+    decision = Decision(keyring_lookups=(
+        *NATIVE_LOOKUPS,
+        Lookup("subprocess", INDEX, "alice"),
+        Lookup("subprocess", "pkgs.example.com", "alice"),
+        Lookup("subprocess", "https://never.example", "alice"),
+    ))
+    found = _sources(env, native=native, subprocess=command).find(decision, "alice")
+    assert found is not None
+    assert found.source is CredentialSource.SUBPROCESS_KEYRING
+    assert [c[1] for c in native.calls] == [f"uv-credentials:{INDEX}", "uv:pkgs.example.com"]
+    assert [c[1] for c in command.calls] == [INDEX, "pkgs.example.com"]
+
+
+def test_unavailable_backend_warns_once_naming_the_fix(
+    env: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = Broken()
+    sources = _sources(env, native=broken)
+    decision = Decision(keyring_lookups=NATIVE_LOOKUPS)
+    with caplog.at_level(logging.DEBUG, logger="policy"):
+        assert sources.find(decision, "alice") is None
+        assert sources.find(decision, "bob") is None
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "the system keyring" in warnings[0]
+    assert "the collection is locked" in warnings[0]
+    assert 'keyring-provider = "disabled"' in warnings[0]
+    assert 'keyring = "skip"' in warnings[0]
+    assert "KEYRING_POLICY_TIMEOUT" in warnings[0]
+    # A failing backend is not asked for its other service names in the same lookup.
+    assert broken.calls == 2
+
+
+def test_a_hanging_native_keyring_is_bounded(env: dict[str, str]) -> None:
+    import threading
+    import time
+
+    from keyring.backends.null import Keyring as LibNull
+
+    release = threading.Event()
+
+    class Hanging(LibNull):  # type: ignore[misc]
+        def get_password(self, service: str, username: str) -> None:
+            release.wait(30)
+
+    sources = CredentialSources(env={**env, "KEYRING_POLICY_TIMEOUT": "0.3"},
+                                native=NativeKeyring(Hanging(), timeout=0.3))
+    started = time.monotonic()
+    assert sources.find(Decision(keyring_lookups=NATIVE_LOOKUPS), "alice") is None
+    assert time.monotonic() - started < 2
+    release.set()
+
+
+def test_broken_credentials_file_warns_once(env: dict[str, str],
+                                            caplog: pytest.LogCaptureFixture) -> None:
+    store = CredentialStore.from_env(env)
+    store.directory.mkdir(parents=True)
+    store.path.write_text(f'[[credential]\npassword = "{SECRET}"\n')
+    sources = _sources(env, native=MemoryKeyring())
+    with caplog.at_level(logging.DEBUG, logger="policy"):
+        sources.find(Decision(), None)
+        sources.find(Decision(), None)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "Failed to load credentials from" in warnings[0]
+    assert SECRET not in caplog.text
+
+
+def test_ambiguous_file_entries_are_a_quiet_miss(env: dict[str, str],
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    store = CredentialStore.from_env(env)
+    store.insert("https://pkgs.example.com/", "alice", "a")
+    store.insert("https://pkgs.example.com/", "bob", "b")
+    with caplog.at_level(logging.DEBUG, logger="policy"):
+        assert _sources(env, native=MemoryKeyring()).find(Decision(), None) is None
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_store_and_keyring_holds(env: dict[str, str]) -> None:
+    native = MemoryKeyring()
+    sources = _sources(env, native=native)
+    service = f"uv-credentials:{INDEX}"
+    decision = Decision(keyring_lookups=NATIVE_LOOKUPS, store=True, store_service=service)
+    creds = Credentials.basic("alice", SECRET, CredentialSource.ENV)
+    assert sources.keyring_holds(decision, creds) is False
+    assert sources.store(decision, creds) == service
+    assert sources.keyring_holds(decision, creds) is True
+    assert sources.keyring_holds(decision, Credentials.basic("alice", "other",
+                                                             CredentialSource.ENV)) is False
+    assert sources.store(Decision(store=False, store_service=service), creds) is None
+    assert sources.store(decision, Credentials.basic("alice", None, CredentialSource.ENV)) is None
+
+
+def test_store_failure_is_one_warning(env: dict[str, str],
+                                      caplog: pytest.LogCaptureFixture) -> None:
+    sources = _sources(env, native=Broken())
+    decision = Decision(store=True, store_service=f"uv-credentials:{INDEX}")
+    creds = Credentials.basic("alice", SECRET, CredentialSource.URL)
+    with caplog.at_level(logging.DEBUG, logger="policy"):
+        assert sources.store(decision, creds) is None
+        assert sources.store(decision, creds) is None
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "Could not store credentials" in warnings[0]
+    assert SECRET not in caplog.text
+
+
+def test_timeout_zero_means_no_deadline(env: dict[str, str]) -> None:
+    sources = CredentialSources(env={**env, "KEYRING_POLICY_TIMEOUT": "0"})
+    native = sources.backend("native")
+    assert isinstance(native, NativeKeyring)
+    assert native._timeout is None
+    assert CredentialSources(env=env, timeout=0).backend("native")._timeout is None  # type: ignore[attr-defined]
+
