@@ -1,0 +1,419 @@
+"""Resolve `Settings` from flags, the environment and the files, with provenance.
+
+One source class per origin turns its input into a `Layer`; `load_settings` orders the layers
+(highest first: overrides, environment, then the project, user and system files, or only the
+`--config-file`) and one function merges them: scalars from the highest layer that sets them,
+lists concatenated highest first, the preview setting through uv's `resolve_preview`.
+Provenance records where a value came from (`path:LINE`, `env NAME`, `cli --flag`), never
+what it was. Everything is validated before anything is returned: no half-loaded result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from policy import env as names
+from policy.clap_errors import invalid_choice, invalid_value
+from policy.config_file import FileOptions, load_uv_toml
+from policy.discovery import (
+    find_project_file,
+    load_optional,
+    system_config_file,
+    user_config_file,
+    workspace_start,
+)
+from policy.env import parse_boolish
+from policy.options import check_index_name
+from policy.preview import ConfigPreview, resolve_preview, split_cli_values
+from policy.settings import (
+    IndexFormat,
+    IndexSettings,
+    KeyringProvider,
+    Origin,
+    Overrides,
+    Settings,
+)
+
+PROVIDER_FLAG = "--keyring-provider <KEYRING_PROVIDER>"
+CONFIG_FILE_WARNING = (
+    "The `--config-file` argument expects to receive a `uv.toml` file, not a `pyproject.toml`. "
+    "If you're trying to run a command from another project, use the `--project` argument "
+    "instead."
+)
+
+Sourced = tuple[IndexSettings, str]
+T = TypeVar("T")
+
+
+@dataclass
+class Layer:
+    """What one origin contributes; every value is paired with where it came from."""
+
+    origin: Origin
+    keyring_provider: tuple[KeyringProvider, str] | None = None
+    pip_keyring_provider: tuple[KeyringProvider, str] | None = None
+    preview: tuple[ConfigPreview, str] | None = None
+    index: list[Sourced] = field(default_factory=list)
+    extra_index_url: list[Sourced] = field(default_factory=list)
+    index_url: Sourced | None = None
+    find_links: list[Sourced] = field(default_factory=list)
+    no_index: tuple[bool, str] | None = None
+    pip_extra_index_url: list[Sourced] = field(default_factory=list)
+    pip_index_url: Sourced | None = None
+    pip_find_links: list[Sourced] = field(default_factory=list)
+    pip_no_index: tuple[bool, str] | None = None
+
+
+def _provider(value: str) -> KeyringProvider:
+    try:
+        return KeyringProvider(value)
+    except ValueError:
+        raise invalid_choice(value, PROVIDER_FLAG, [p.value for p in KeyringProvider]) from None
+
+
+def _location(value: str, base: Path) -> str:
+    """uv's `IndexUrl`: a URL as given, or a local path made absolute against `base`."""
+    if "://" in value or value.startswith("file:"):
+        return value
+    path = Path(value).expanduser()
+    return (path if path.is_absolute() else base / path).resolve().as_uri()
+
+
+def _named(value: str, flag: str, base: Path) -> tuple[str | None, str]:
+    """uv's `Index::from_str`: `name=url` when the part before `=` has no `:`."""
+    name, equals, url = value.partition("=")
+    if equals and ":" not in name:
+        try:
+            check_index_name(name)
+        except ValueError as error:
+            raise invalid_value(value, flag, str(error)) from None
+        return name, _location(url, base)
+    return None, _location(value, base)
+
+
+@dataclass
+class _Inputs:
+    """Raw flag-or-variable values, as one of the two command-line-level origins holds them."""
+
+    keyring_provider: str | None = None
+    index: Sequence[str] = ()
+    default_index: str | None = None
+    index_url: str | None = None
+    extra_index_url: Sequence[str] = ()
+    find_links: Sequence[str] = ()
+    no_index: bool = False
+    where: dict[str, str] = field(default_factory=dict)
+
+
+def _command_line_layer(origin: Origin, inputs: _Inputs, cwd: Path) -> Layer:
+    layer = Layer(origin)
+    where = inputs.where
+    if inputs.keyring_provider is not None:
+        layer.keyring_provider = (_provider(inputs.keyring_provider), where["keyring_provider"])
+    for value in inputs.index:
+        name, url = _named(value, "--index <INDEX>", cwd)
+        layer.index.append((IndexSettings(name=name, url=url, origin=origin), where["index"]))
+    if inputs.default_index is not None:
+        name, url = _named(inputs.default_index, "--default-index <DEFAULT_INDEX>", cwd)
+        index = IndexSettings(name=name, url=url, default=True, origin=origin)
+        layer.index.append((index, where["default_index"]))
+    for value in inputs.extra_index_url:
+        index = IndexSettings(url=_location(value, cwd), origin=origin)
+        layer.extra_index_url.append((index, where["extra_index_url"]))
+    if inputs.index_url is not None:
+        index = IndexSettings(url=_location(inputs.index_url, cwd), default=True, origin=origin)
+        layer.index_url = (index, where["index_url"])
+    for value in inputs.find_links:
+        index = IndexSettings(url=_location(value, cwd), format=IndexFormat.FLAT, origin=origin)
+        layer.find_links.append((index, where["find_links"]))
+    if inputs.no_index:
+        layer.no_index = (True, where["no_index"])
+    return layer
+
+
+class OverridesSource:
+    """The embedding program's overrides, or the command-line flags."""
+
+    def __init__(self, overrides: Overrides, cwd: Path) -> None:
+        self.overrides = overrides
+        self.cwd = cwd
+
+    def features(self) -> tuple[str, ...]:
+        """The `--preview-features` names (clap's checks applied)."""
+        return split_cli_values(self.overrides.preview_features)
+
+    def layer(self) -> Layer:
+        """The flags as a layer."""
+        o = self.overrides
+        inputs = _Inputs(
+            keyring_provider=o.keyring_provider, index=o.index, default_index=o.default_index,
+            index_url=o.index_url, extra_index_url=o.extra_index_url, find_links=o.find_links,
+            no_index=o.no_index,
+            where={key: f"cli --{key.replace('_', '-')}" for key in (
+                "keyring_provider", "index", "default_index", "index_url", "extra_index_url",
+                "find_links", "no_index")},
+        )
+        return _command_line_layer(Origin.CLI, inputs, self.cwd)
+
+
+class EnvSource:
+    """uv's environment variables. A flag given on the command line replaces its variable."""
+
+    def __init__(self, env: Mapping[str, str], overrides: Overrides, cwd: Path) -> None:
+        self.env = env
+        self.overrides = overrides
+        self.cwd = cwd
+
+    def _get(self, name: str, flag_given: bool) -> str | None:
+        return None if flag_given else self.env.get(name)
+
+    def _split(self, name: str, flag_given: bool, separator: str | None) -> list[str]:
+        value = self._get(name, flag_given)
+        if not value:
+            return []
+        return [part for part in value.split(separator) if part.strip()]
+
+    def boolish(self, name: str) -> bool | None:
+        """A boolish variable; a bad value is uv's error naming the variable."""
+        value = self.env.get(name)
+        return None if value is None else parse_boolish(name, value)
+
+    def features(self) -> tuple[str, ...]:
+        """`UV_PREVIEW_FEATURES`, unless `--preview-features` was given."""
+        value = self._get(names.UV_PREVIEW_FEATURES, bool(self.overrides.preview_features))
+        return () if value is None else split_cli_values([value])
+
+    def layer(self) -> Layer:
+        """The variables as a layer."""
+        o = self.overrides
+        default_index = self._get(names.UV_DEFAULT_INDEX, o.default_index is not None)
+        index_url = self._get(names.UV_INDEX_URL, o.index_url is not None)
+        inputs = _Inputs(
+            keyring_provider=self._get(names.UV_KEYRING_PROVIDER, o.keyring_provider is not None),
+            index=self._split(names.UV_INDEX, bool(o.index), None),
+            default_index=default_index or None,
+            index_url=index_url or None,
+            extra_index_url=self._split(names.UV_EXTRA_INDEX_URL, bool(o.extra_index_url), None),
+            find_links=self._split(names.UV_FIND_LINKS, bool(o.find_links), ","),
+            no_index=bool(self.boolish(names.UV_NO_INDEX)),
+            where={
+                "keyring_provider": f"env {names.UV_KEYRING_PROVIDER}",
+                "index": f"env {names.UV_INDEX}",
+                "default_index": f"env {names.UV_DEFAULT_INDEX}",
+                "index_url": f"env {names.UV_INDEX_URL}",
+                "extra_index_url": f"env {names.UV_EXTRA_INDEX_URL}",
+                "find_links": f"env {names.UV_FIND_LINKS}",
+                "no_index": f"env {names.UV_NO_INDEX}",
+            },
+        )
+        return _command_line_layer(Origin.ENV, inputs, self.cwd)
+
+
+class FileSource:
+    """One loaded configuration file (project, user, system or `--config-file`)."""
+
+    def __init__(self, file: FileOptions, origin: Origin) -> None:
+        self.file = file
+        self.origin = origin
+
+    def _indexes(self, urls: Sequence[str] | None, key: tuple[str, ...], *,
+                 default: bool = False, flat: bool = False) -> list[Sourced]:
+        base = self.file.path.parent
+        fmt = IndexFormat.FLAT if flat else IndexFormat.SIMPLE
+        return [
+            (IndexSettings(url=_location(url, base), default=default, format=fmt,
+                           origin=self.origin), self.file.where(*key, position))
+            for position, url in enumerate(urls or ())
+        ]
+
+    def layer(self) -> Layer:
+        """The file as a layer (`[tool.keyring-policy]` beats `[tool.uv]` in its file)."""
+        options = self.file.options
+        where = self.file.where
+        layer = Layer(self.origin)
+        if options.keyring_provider is not None:
+            layer.keyring_provider = (options.keyring_provider, where("keyring-provider"))
+        preview = options.preview_value()
+        if preview is not None:
+            key = "preview" if options.preview is not None else "preview-features"
+            layer.preview = (preview, where(key))
+        base = self.file.path.parent
+        for position, index in enumerate(options.index or ()):
+            settings = IndexSettings(
+                name=index.name, url=_location(index.url, base), default=index.default,
+                explicit=index.explicit, format=index.format, authenticate=index.authenticate,
+                keyring=index.keyring, publish_url=index.publish_url,
+                ignore_error_codes=tuple(index.ignore_error_codes)
+                if index.ignore_error_codes is not None else None,
+                origin=self.origin,
+            )
+            layer.index.append((settings, where("index", position)))
+        layer.extra_index_url = self._indexes(options.extra_index_url, ("extra-index-url",))
+        urls = self._indexes([options.index_url] if options.index_url else [], ("index-url",),
+                             default=True)
+        layer.index_url = urls[0] if urls else None
+        layer.find_links = self._indexes(options.find_links, ("find-links",), flat=True)
+        if options.no_index is not None:
+            layer.no_index = (options.no_index, where("no-index"))
+        pip = options.pip
+        if pip is not None:
+            if pip.keyring_provider is not None:
+                layer.pip_keyring_provider = (pip.keyring_provider,
+                                              where("pip", "keyring-provider"))
+            layer.pip_extra_index_url = self._indexes(pip.extra_index_url,
+                                                      ("pip", "extra-index-url"))
+            urls = self._indexes([pip.index_url] if pip.index_url else [], ("pip", "index-url"),
+                                 default=True)
+            layer.pip_index_url = urls[0] if urls else None
+            layer.pip_find_links = self._indexes(pip.find_links, ("pip", "find-links"), flat=True)
+            if pip.no_index is not None:
+                layer.pip_no_index = (pip.no_index, where("pip", "no-index"))
+        tool = self.file.tool
+        if tool is not None and tool.keyring_provider is not None:
+            layer.keyring_provider = (tool.keyring_provider, self.file.tool_where)
+            layer.pip_keyring_provider = layer.keyring_provider
+        return layer
+
+
+def _first(values: Sequence[T | None]) -> T | None:
+    return next((value for value in values if value is not None), None)
+
+
+def _files_view(files: Sequence[Layer], pip: bool) -> Layer:
+    """The files merged first (uv's `Combine`), then `[pip]` applied over top-level in pip mode."""
+    merged = Layer(Origin.PROJECT)
+    merged.keyring_provider = _first([f.keyring_provider for f in files])
+    merged.preview = _first([f.preview for f in files])
+    merged.index = [item for f in files for item in f.index]
+    merged.extra_index_url = [item for f in files for item in f.extra_index_url]
+    merged.index_url = _first([f.index_url for f in files])
+    merged.find_links = [item for f in files for item in f.find_links]
+    merged.no_index = _first([f.no_index for f in files])
+    if pip:
+        pip_provider = _first([f.pip_keyring_provider for f in files])
+        merged.keyring_provider = pip_provider or merged.keyring_provider
+        merged.extra_index_url = [i for f in files for i in f.pip_extra_index_url] + (
+            merged.extra_index_url)
+        merged.index_url = _first([f.pip_index_url for f in files]) or merged.index_url
+        merged.find_links = [i for f in files for i in f.pip_find_links] + merged.find_links
+        merged.no_index = _first([f.pip_no_index for f in files]) or merged.no_index
+    return merged
+
+
+def search_order(indexes: Sequence[Sourced]) -> list[Sourced]:
+    """uv's `IndexLocations::indexes`: names deduplicated (first wins), defaults last."""
+    seen: set[str] = set()
+    regular: list[Sourced] = []
+    defaults: list[Sourced] = []
+    for item in indexes:
+        index = item[0]
+        if index.name is not None:
+            if index.name in seen:
+                continue
+            seen.add(index.name)
+        (defaults if index.default else regular).append(item)
+    return regular + defaults
+
+
+def _ordered_indexes(cli: Layer, env: Layer, files: Layer, pip: bool) -> list[Sourced]:
+    def pick(a: list[Sourced], b: list[Sourced]) -> list[Sourced]:
+        return a or b  # a flag replaces its variable rather than adding to it
+
+    index = pick(cli.index, env.index)
+    extra = pick(cli.extra_index_url, env.extra_index_url)
+    url = cli.index_url or env.index_url
+    if pip:
+        simple = [*index, *extra, *([url] if url else []),
+                  *files.index, *files.extra_index_url,
+                  *([files.index_url] if files.index_url else [])]
+    else:
+        chosen = url or files.index_url
+        simple = [*index, *files.index, *extra, *files.extra_index_url,
+                  *([chosen] if chosen else [])]
+    flat = [*pick(cli.find_links, env.find_links), *files.find_links]
+    return [*search_order(simple), *flat]
+
+
+def _file_layers(overrides: Overrides, env: Mapping[str, str], env_source: EnvSource,
+                 cwd: Path, warnings: list[str]) -> list[tuple[FileSource, Layer]]:
+    config_file = overrides.config_file or env.get(names.UV_CONFIG_FILE) or None
+    if config_file is not None:
+        path = (cwd / config_file).absolute()
+        if path.name == "pyproject.toml":
+            warnings.append(CONFIG_FILE_WARNING)
+        source = FileSource(load_uv_toml(path, cwd), Origin.CONFIG_FILE)
+        return [(source, source.layer())]
+    if overrides.no_config or env_source.boolish(names.UV_NO_CONFIG):
+        return []
+    found = find_project_file(workspace_start(cwd), cwd)
+    warnings.extend(found.warnings)
+    sources: list[FileSource] = []
+    if found.file is not None:
+        sources.append(FileSource(found.file, Origin.PROJECT))
+    user = load_optional(user_config_file(env), cwd)
+    if user is not None:
+        sources.append(FileSource(user, Origin.USER))
+    if not env_source.boolish(names.UV_NO_SYSTEM_CONFIG):
+        system = load_optional(system_config_file(env), cwd)
+        if system is not None:
+            sources.append(FileSource(system, Origin.SYSTEM))
+    return [(source, source.layer()) for source in sources]
+
+
+def load_settings(overrides: Overrides, env: Mapping[str, str], cwd: Path) -> Settings:
+    """Resolve settings as uv does; raises `ConfigError` with uv's message (no `error: `)."""
+    if overrides.directory is not None:
+        cwd = cwd / overrides.directory
+    cwd = cwd.absolute()
+    warnings: list[str] = []
+    flags = OverridesSource(overrides, cwd)
+    environment = EnvSource(env, overrides, cwd)
+    cli = flags.layer()
+    env_layer = environment.layer()
+    env_preview = environment.boolish(names.UV_PREVIEW)
+    cli_features = flags.features()
+    features = cli_features or environment.features()
+    file_sources = _file_layers(overrides, env, environment, cwd, warnings)
+    files = _files_view([layer for _, layer in file_sources], overrides.pip)
+
+    sources: dict[str, str] = {}
+    provider = _first([cli.keyring_provider, env_layer.keyring_provider, files.keyring_provider])
+    if provider is not None:
+        sources["keyring_provider"] = provider[1]
+    preview_config = files.preview
+    resolved = resolve_preview(
+        cli=overrides.preview, env_preview=env_preview,
+        config=preview_config[0] if preview_config else None, features=features,
+    )
+    warnings.extend(resolved.warnings)
+    preview_where = {
+        "cli": "cli --preview" if overrides.preview else "cli --no-preview",
+        "env-preview": f"env {names.UV_PREVIEW}",
+        "config": preview_config[1] if preview_config else "",
+        "features": "cli --preview-features" if cli_features
+        else f"env {names.UV_PREVIEW_FEATURES}",
+    }.get(resolved.decided_by)
+    if preview_where:
+        sources["preview"] = preview_where
+
+    indexes = _ordered_indexes(cli, env_layer, files, overrides.pip)
+    no_index = _first([cli.no_index, env_layer.no_index, files.no_index])
+    if no_index is not None:
+        sources["no_index"] = no_index[1]
+        if no_index[0]:
+            indexes = [item for item in indexes if item[0].format is IndexFormat.FLAT]
+    for position, (_, where) in enumerate(indexes):
+        sources[f"indexes[{position}]"] = where
+
+    return Settings(
+        keyring_provider=provider[0] if provider else KeyringProvider.DISABLED,
+        preview=resolved.preview,
+        indexes=tuple(index for index, _ in indexes),
+        no_index=bool(no_index and no_index[0]),
+        config_files=tuple(str(source.file.path) for source, _ in file_sources),
+        sources=sources,
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,97 @@
+"""uv-style configuration error text: the TOML excerpt with a caret, and the wrappers around it.
+
+    Failed to parse: uv.toml
+      cause: TOML parse error at line 1, column 20
+               |
+             1 | keyring-provider = "bogus"
+               |                    ^^^^^^^
+             unknown variant `bogus`, expected one of `disabled`, `subprocess`, `native`
+
+The excerpt never shows a secret: credentials inside URLs on the offending line, and in the
+message, are masked before they are printed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from policy.errors import ConfigError
+from policy.toml_spans import Span
+
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<info>[^/@\s\"'\]\[]+)@")
+_TOMLLIB_POSITION = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+_TOMLLIB_END = re.compile(r"^(?P<message>.*) \(at end of document\)$")
+
+
+def mask_secrets(text: str) -> str:
+    """Mask the userinfo of every URL in `text`: `user:****@`, or `****@` for a bare name."""
+
+    def replace(match: re.Match[str]) -> str:
+        user, colon, _ = match["info"].partition(":")
+        shown = f"{user}:****" if colon and user else (":****" if colon else "****")
+        return f"{match['scheme']}{shown}@"
+
+    return _USERINFO.sub(replace, text)
+
+
+def render_excerpt(text: str, span: Span, message: str) -> str:
+    """toml_edit's error layout: position, the offending line, a caret under the span."""
+    lines = text.split("\n")
+    source = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+    source = source.rstrip("\r")
+    start = span.column - 1
+    before = mask_secrets(source[:start])
+    middle = mask_secrets(source[start : start + span.length])
+    after = mask_secrets(source[start + span.length :])
+    gutter = " " * len(str(span.line))
+    caret = "^" * max(1, len(middle))
+    return (
+        f"TOML parse error at line {span.line}, column {span.column}\n"
+        f"{gutter} |\n"
+        f"{span.line} | {before}{middle}{after}\n"
+        f"{gutter} | {' ' * len(before)}{caret}\n"
+        f"{mask_secrets(message)}"
+    )
+
+
+def syntax_error(text: str, error: Exception) -> str:
+    """The excerpt for a `tomllib` syntax error, using its line and column."""
+    message = str(error)
+    match = _TOMLLIB_POSITION.match(message)
+    if match:
+        span = Span(int(match["line"]), int(match["col"]), 1)
+        return render_excerpt(text, span, _toml_edit_wording(match["message"], text, span))
+    end = _TOMLLIB_END.match(message)
+    lines = text.split("\n")
+    last = len(lines)
+    while last > 1 and not lines[last - 1].strip():
+        last -= 1
+    span = Span(last, len(lines[last - 1].rstrip("\r")) + 1, 1)
+    return render_excerpt(text, span, end["message"] if end else message)
+
+
+def _toml_edit_wording(message: str, text: str, span: Span) -> str:
+    # uv's TOML parser (toml_edit) words the common mistakes differently from tomllib; use its
+    # wording where the cause is unambiguous.
+    line = text.split("\n")[span.line - 1]
+    if message == "Illegal character '\\n'" and line.count('"') % 2 == 1:
+        return 'invalid basic string, expected `"`'
+    return message
+
+
+def indent(text: str, prefix: str) -> str:
+    """Indent every line but the first by `prefix`'s width; empty lines stay empty."""
+    first, *rest = text.split("\n")
+    pad = " " * len(prefix)
+    return "\n".join([prefix + first, *[(pad + line) if line else line for line in rest]])
+
+
+def file_error(display_path: str, cause: str) -> ConfigError:
+    """`Failed to parse: PATH` with the indented cause (uv's hard error for a uv.toml file)."""
+    return ConfigError(f"Failed to parse: {display_path}\n{indent(cause, '  cause: ')}")
+
+
+def discovery_warning(display_path: str, cause: str) -> str:
+    """uv's warning for a `pyproject.toml` that is skipped during discovery."""
+    body = "\n".join(("  " + line) if line else line for line in cause.split("\n"))
+    return f"Failed to parse `{display_path}` during settings discovery:\n{body}"
