@@ -79,8 +79,10 @@ class ServiceUrl:
         text = raw.strip()
         if not _SCHEME.match(text):
             text = "https://" + text
+        scheme = urlsplit(text).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise ValueError(f"Unsupported scheme: {scheme}")
         parts = _split(text)
-        scheme = parts.scheme.lower()
         host = parts.hostname or ""
         if scheme == "https":
             pass
