@@ -1,0 +1,205 @@
+"""The `keyring` command: a fake one on PATH (argv, hang, garbage, traceback, old CLI) and the
+real one against a private Secret Service."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from policy.backends import KeyringBackend, LookupStatus, SubprocessKeyring
+from policy.backends.subprocess_ import MODE_UNSUPPORTED_WARNING
+from policy.backends.testing import BackendContract
+from policy.credentials import CredentialSource
+from policy.lookup import CredentialSources
+from tests.support import fake_keyring, services
+
+pytestmark = pytest.mark.integration
+
+INDEX = "http://127.0.0.1:8080/simple/"
+SECRET = services.PASSWORD
+
+
+@dataclass
+class Fake:
+    env: dict[str, str]
+    log: Path
+
+    def calls(self) -> list[dict[str, object]]:
+        return fake_keyring.calls(self.log)
+
+    def backend(self, timeout: float | None = 5.0) -> SubprocessKeyring:
+        return SubprocessKeyring(env=self.env, timeout=timeout)
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> Fake:
+    bin_dir = tmp_path / "bin"
+    fake_keyring.install(bin_dir)
+    log = tmp_path / "calls.jsonl"
+    env = {**services.isolated_home(tmp_path), "PATH": f"{bin_dir}{os.pathsep}{os.defpath}",
+           "FAKE_KEYRING_LOG": str(log),
+           "FAKE_KEYRING_ANSWERS": json.dumps({
+               f"127.0.0.1:8080 {services.USER}": f"{SECRET} \t\n",
+               "127.0.0.1:8080": f"{services.USER}\n{SECRET}\n",
+           })}
+    return Fake(env, log)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    kind: str
+    service: str
+    username: str | None
+    creds_mode: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    url: str = INDEX + "peerpkg/"
+    sources: tuple[CredentialSource, ...] = (CredentialSource.SUBPROCESS_KEYRING,)
+    keyring_lookups: tuple[Lookup, ...] = ()
+    store: bool = False
+    store_service: str | None = None
+
+
+def lookups(username: str | None) -> tuple[Lookup, ...]:
+    services_ = (INDEX, "127.0.0.1:8080", "http://127.0.0.1:8080")
+    return tuple(Lookup("subprocess", s, username, username is None) for s in services_)
+
+
+def test_uv_argv_order_and_trimmed_password(fake: Fake) -> None:
+    sources = CredentialSources(env=fake.env, subprocess=fake.backend(), timeout=5)
+    found = sources.find(Decision(keyring_lookups=lookups(services.USER)), services.USER)
+    assert found is not None
+    assert (found.username, found.password_value) == (services.USER, SECRET)
+    assert found.source is CredentialSource.SUBPROCESS_KEYRING
+    assert [c["argv"] for c in fake.calls()] == [
+        ["get", INDEX, services.USER], ["get", "127.0.0.1:8080", services.USER]]
+    assert all(c["stdin"] == "" for c in fake.calls())
+
+
+def test_creds_mode_without_username(fake: Fake) -> None:
+    sources = CredentialSources(env=fake.env, subprocess=fake.backend(), timeout=5)
+    found = sources.find(Decision(keyring_lookups=lookups(None)), None)
+    assert found is not None
+    assert (found.username, found.password_value) == (services.USER, SECRET)
+    assert [c["argv"] for c in fake.calls()] == [
+        ["get", INDEX, "--mode", "creds"], ["get", "127.0.0.1:8080", "--mode", "creds"]]
+
+
+def test_non_zero_exit_is_a_quiet_miss(fake: Fake, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="policy"):
+        result = fake.backend().get("https://elsewhere.example/", "bob")
+    assert result.status is LookupStatus.NOT_FOUND
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_hanging_command_is_killed_at_the_deadline(fake: Fake,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    fake.env["FAKE_KEYRING_MODE"] = "hang"
+    sources = CredentialSources(env=fake.env, subprocess=fake.backend(timeout=1.0))
+    started = time.monotonic()
+    with caplog.at_level(logging.DEBUG, logger="policy"):
+        assert sources.find(Decision(keyring_lookups=lookups(services.USER)), services.USER) is None
+        assert sources.find(Decision(keyring_lookups=lookups(services.USER)), "bob") is None
+    elapsed = time.monotonic() - started
+    assert elapsed < 3, elapsed
+    calls = fake.calls()
+    assert len(calls) == 1  # after a timeout the command is not asked again
+    assert fake_keyring.wait_gone(int(calls[0]["pid"]))  # type: ignore[call-overload]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "did not answer within 1 s" in warnings[0]
+    assert "KEYRING_POLICY_TIMEOUT" in warnings[0]
+
+
+def test_garbage_output_is_unavailable(fake: Fake, caplog: pytest.LogCaptureFixture) -> None:
+    fake.env["FAKE_KEYRING_MODE"] = "garbage"
+    sources = CredentialSources(env=fake.env, subprocess=fake.backend())
+    with caplog.at_level(logging.WARNING, logger="policy"):
+        assert sources.find(Decision(keyring_lookups=lookups(services.USER)), services.USER) is None
+        assert sources.find(Decision(keyring_lookups=lookups(None)), None) is None
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "not UTF-8" in warnings[0]
+
+
+def test_traceback_is_unavailable_not_a_miss(fake: Fake) -> None:
+    fake.env["FAKE_KEYRING_MODE"] = "traceback"
+    result = fake.backend().get(INDEX, services.USER)
+    assert result.status is LookupStatus.UNAVAILABLE
+    assert "InitError: Failed to create the collection: Prompt dismissed." in result.detail
+
+
+def test_old_keyring_without_mode_warns_once_with_uvs_text(
+    fake: Fake, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.env["FAKE_KEYRING_MODE"] = "old"
+    sources = CredentialSources(env=fake.env, subprocess=fake.backend())
+    with caplog.at_level(logging.WARNING, logger="policy"):
+        assert sources.find(Decision(keyring_lookups=lookups(None)), None) is None
+    assert [r.getMessage() for r in caplog.records] == [MODE_UNSUPPORTED_WARNING]
+    assert len(fake.calls()) == 3
+
+
+def test_missing_executable_is_one_debug_line(tmp_path: Path,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    env = {**services.isolated_home(tmp_path), "PATH": str(tmp_path / "empty")}
+    sources = CredentialSources(env=env, subprocess=SubprocessKeyring(env=env), timeout=5)
+    with caplog.at_level(logging.DEBUG, logger="policy"):
+        assert sources.find(Decision(keyring_lookups=lookups(services.USER)), services.USER) is None
+    failures = [r for r in caplog.records if "Failure running `keyring`" in r.getMessage()]
+    assert len(failures) == 1
+    assert failures[0].levelno == logging.DEBUG
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+# ------------------------------------------------------------------ the real command
+
+
+def _real_env(secret_service: services.SecretService) -> dict[str, str]:
+    return {**os.environ, **secret_service.env,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.SecretService.Keyring"}
+
+
+class TestRealKeyringCommandOnSecretService(BackendContract):
+    """The real `keyring` CLI, talking to the private gnome-keyring."""
+
+    @pytest.fixture(autouse=True)
+    def _service(self, secret_service: services.SecretService) -> None:
+        self.env = _real_env(secret_service)
+
+    def make_backend(self) -> KeyringBackend:
+        return SubprocessKeyring(env=self.env, timeout=20)
+
+
+def test_real_command_reads_what_uv_stored(secret_service: services.SecretService,
+                                           index_server: services.IndexServer) -> None:
+    import subprocess
+
+    env = _real_env(secret_service)
+    uv = str(Path(sys.executable).parent / "uv")
+    services.require(Path(uv).exists(), "uv")
+    done = subprocess.run(
+        [uv, "auth", "login", index_server.simple_url, "--username", "kc-user", "--password",
+         SECRET, "--preview-features", "native-auth"],
+        env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    try:
+        backend = SubprocessKeyring(env=env, timeout=20)
+        service = f"uv:http://127.0.0.1:{index_server.port}"
+        found = backend.get(service, "kc-user").credentials
+        assert found is not None
+        assert found.password_value == SECRET
+    finally:
+        subprocess.run([uv, "auth", "logout", index_server.simple_url, "--username", "kc-user",
+                        "--preview-features", "native-auth"], env=env, capture_output=True,
+                       timeout=60, check=False)
