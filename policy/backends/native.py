@@ -93,7 +93,9 @@ class NativeKeyring(KeyringBackend):
         if isinstance(error, NoKeyringError):
             return f"{where}: no keyring backend is available: {_NO_BACKEND_FIX}"
         message = redact_text(str(error), secrets)[:300]
-        if isinstance(error, InitError) or "dbus" in message.lower():
+        if isinstance(error, (InitError, ConnectionError, FileNotFoundError)) or (
+            "dbus" in message.lower()
+        ):
             return (
                 f"{where} could not connect: {message} (is `DBUS_SESSION_BUS_ADDRESS` set and a "
                 "Secret Service running?)"
