@@ -21,6 +21,7 @@ from pydantic import SecretStr
 
 from policy.backends.base import KeyringBackend, keyring_timeout
 from policy.errors import CredentialStoreError, KeyringUnavailable, PolicyError
+from policy.redact import redact_url
 from policy.store import CredentialStore, ServiceUrl, credentials_dir, normalize_url
 
 TOKEN_USERNAME = "__token__"
@@ -105,7 +106,7 @@ def _parse_service(raw: str) -> ServiceUrl:
         return ServiceUrl.parse(raw)
     except ValueError as error:
         raise _UsageError(
-            f"invalid value '{raw}' for '<SERVICE>': {error}\n\n"
+            f"invalid value '{redact_url(raw)}' for '<SERVICE>': {error}\n\n"
             "For more information, try '--help'."
         ) from None
 

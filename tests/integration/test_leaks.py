@@ -1,0 +1,183 @@
+"""The password never appears in any output, log record, warning or exception text, at -vv, on
+every credential-source and `auth` path (the only exception: `auth token`'s stdout)."""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import os
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from policy.backends import MemoryKeyring, NativeKeyring, SubprocessKeyring
+from policy.credentials import Credentials, CredentialSource
+from policy.lookup import CredentialSources
+from policy.store import CredentialStore
+from tests.support import fake_keyring, services
+
+pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings("ignore::ResourceWarning")]
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = services.PASSWORD
+URL = "http://127.0.0.1:8651/simple/"
+
+
+@pytest.fixture(autouse=True)
+def _collect_keyring_sockets() -> Iterator[None]:
+    yield
+    gc.collect()
+
+
+def _env(home: dict[str, str], **extra: str) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "LANG", "LC_ALL"}}
+    return {**keep, **home, "PYTHONPATH": str(ROOT), "UV_NO_CONFIG": "1", **extra}
+
+
+def ours(env: dict[str, str], *args: str, stdin: str | None = None,
+         allow_stdout: bool = False) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, "-m", "policy", "-vv", *args], env=env, input=stdin,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert SECRET not in done.stderr, (args, done.stderr)
+    if not allow_stdout:
+        assert SECRET not in done.stdout, (args, done.stdout)
+    return done
+
+
+def test_auth_commands_never_print_the_password(tmp_path: Path) -> None:
+    env = _env(services.isolated_home(tmp_path))
+    assert ours(env, "auth", "login", URL, "-u", "alice", "--password", SECRET).returncode == 0
+    assert ours(env, "auth", "login", URL, "-u", "bob", "--password", "-",
+                stdin=SECRET + "\n").returncode == 0
+    url_with_password = f"http://carol:{SECRET}@127.0.0.1:8651/simple/"
+    assert ours(env, "auth", "login", url_with_password).returncode == 0
+    token = ours(env, "auth", "token", URL, "-u", "alice", allow_stdout=True)
+    assert token.stdout == SECRET + "\n"
+    # failures, each with the password somewhere in the arguments
+    assert ours(env, "auth", "login", url_with_password, "--password", SECRET).returncode == 2
+    assert ours(env, "auth", "login", url_with_password, "-u", "x").returncode == 2
+    assert ours(env, "auth", "login", f"http://carol:{SECRET}@example.com/").returncode == 2
+    assert ours(env, "auth", "login", f"ftp://carol:{SECRET}@example.com/").returncode == 2
+    assert ours(env, "auth", "login", f"http://:{SECRET}@127.0.0.1:8651/",
+                "--token", "T").returncode == 2
+    assert ours(env, "auth", "logout", URL, "-u", "alice").returncode == 0
+    assert ours(env, "auth", "logout", url_with_password).returncode == 0
+    # a broken file that holds the password
+    store = CredentialStore.from_env(env)
+    store.path.write_text(store.path.read_text() + f'\n[[credential]\npassword = "{SECRET}"\n')
+    assert ours(env, "auth", "token", URL, "-u", "bob").returncode == 2
+
+
+def test_native_auth_commands_never_print_the_password(
+    tmp_path: Path, secret_service: services.SecretService
+) -> None:
+    env = _env(secret_service.env)
+    flags = ("--preview-features", "native-auth")
+    assert ours(env, "auth", "login", URL, "-u", "leak-a", "--password", SECRET,
+                *flags).returncode == 0
+    token = ours(env, "auth", "token", URL, "-u", "leak-a", *flags, allow_stdout=True)
+    assert token.stdout == SECRET + "\n"
+    assert ours(env, "auth", "logout", URL, "-u", "leak-a", *flags).returncode == 0
+    assert ours(env, "auth", "logout", URL, "-u", "leak-a", *flags).returncode == 2
+    # no D-Bus session: the keyring library falls back; whatever it says, no password
+    no_bus = {k: v for k, v in env.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+    no_bus["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    failed = ours(no_bus, "auth", "login", URL, "-u", "leak-b", "--password", SECRET, *flags)
+    assert failed.returncode == 2
+    assert "no keyring backend is available" in failed.stderr
+
+
+@dataclass(frozen=True)
+class Lookup:
+    kind: str
+    service: str
+    username: str | None
+    creds_mode: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    url: str
+    keyring_lookups: tuple[Lookup, ...]
+    sources: tuple[CredentialSource, ...] = tuple(CredentialSource)
+    store: bool = True
+    store_service: str | None = None
+
+
+def _text_of(result: object) -> str:
+    return f"{result!r} {result!s}"
+
+
+def test_lookup_paths_never_log_the_password(
+    tmp_path: Path, secret_service: services.SecretService, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    for name, value in secret_service.env.items():
+        monkeypatch.setenv(name, value)
+    home = services.isolated_home(tmp_path)
+    bin_dir = tmp_path / "bin"
+    fake_keyring.install(bin_dir)
+    env = {**home, "PATH": f"{bin_dir}{os.pathsep}{os.defpath}",
+           "FAKE_KEYRING_ANSWERS": json.dumps({"127.0.0.1:8651 alice": SECRET,
+                                               "127.0.0.1:8651": f"alice\n{SECRET}"})}
+    from keyring.backends.SecretService import Keyring
+
+    native = NativeKeyring(Keyring(), timeout=10)
+    store_service = f"uv-credentials:{URL}"
+    seen: list[object] = []
+    with caplog.at_level(logging.DEBUG, logger="policy"), \
+            warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        # the keyring command: hit with and without a username, then every failure mode
+        for mode in ("answer", "garbage", "traceback", "old", "hang"):
+            env["FAKE_KEYRING_MODE"] = mode
+            command = SubprocessKeyring(env=env, timeout=1.0 if mode == "hang" else 10)
+            sources = CredentialSources(env=env, subprocess=command, native=MemoryKeyring())
+            for username in ("alice", None):
+                lookups = (Lookup("subprocess", URL, username, username is None),
+                           Lookup("subprocess", "127.0.0.1:8651", username, username is None))
+                seen.append(sources.find(Decision(URL, lookups, store=False), username))
+            if mode == "hang":
+                break
+        # the real Secret Service: store, holds, read with and without a username
+        sources = CredentialSources(env=home, native=native)
+        decision = Decision(URL, (Lookup("native", store_service, None),),
+                            store_service=store_service)
+        credentials = Credentials.basic("alice", SECRET, CredentialSource.ENV)
+        try:
+            seen.append(sources.store(decision, credentials))
+            seen.append(sources.keyring_holds(decision, credentials))
+            seen.append(sources.find(decision, None))
+            seen.append(sources.find(decision, "alice"))
+            seen.append(native.get(store_service, "alice"))
+        finally:
+            native.delete(store_service, "alice")
+        # netrc and the credentials file
+        Path(home["HOME"], ".netrc").write_text(
+            f"machine 127.0.0.1 login alice password {SECRET}\n")
+        seen.append(CredentialSources(env=home, native=MemoryKeyring()).find(decision, "alice"))
+        Path(home["HOME"], ".netrc").unlink()
+        CredentialStore.from_env(home).insert("http://127.0.0.1:8651/", "alice", SECRET)
+        seen.append(CredentialSources(env=home, native=MemoryKeyring()).find(decision, None))
+        # a broken netrc and a broken credentials file, both holding the password
+        Path(home["HOME"], ".netrc").write_text(
+            f"machine 127.0.0.1 login alice password {SECRET}\n{SECRET} toplevel\n")
+        store = CredentialStore.from_env(home)
+        store.path.write_text(f'[[credential]\npassword = "{SECRET}"\n')
+        seen.append(CredentialSources(env=home, native=MemoryKeyring()).find(decision, None))
+    assert any(isinstance(s, Credentials) and s.password_value == SECRET for s in seen)
+    assert caplog.records
+    for record in caplog.records:
+        assert SECRET not in record.getMessage()
+        assert SECRET not in repr(record.args)
+    assert SECRET not in caplog.text
+    for warning in caught:
+        assert SECRET not in str(warning.message)
+    for item in seen:
+        assert SECRET not in _text_of(item)
