@@ -134,6 +134,9 @@ class PolicyAuth(httpx.Auth):
     from it. `stored` lists `{"service", "username"}` of what was stored in this process.
     """
 
+    # A retry re-sends the request, so its body must be replayable (GETs have none).
+    requires_request_body = True
+
     def __init__(
         self,
         settings: Settings,
@@ -192,10 +195,12 @@ class PolicyAuth(httpx.Auth):
     def _decision(self, url: str, username: str | None) -> Decision:
         decision = self._decide(self._settings, url, username)
         if decision.preview_gate and not self._warned_gate:
-            from policy.decision import PREVIEW_GATE_WARNING
+            with self._store_lock:
+                warn, self._warned_gate = not self._warned_gate, True
+            if warn:
+                from policy.decision import PREVIEW_GATE_WARNING
 
-            self._warned_gate = True
-            log.warning("%s", PREVIEW_GATE_WARNING)
+                log.warning("%s", PREVIEW_GATE_WARNING)
         return decision
 
     def _known(self, decision: Decision, url: str, username: str | None) -> Credentials | None:
