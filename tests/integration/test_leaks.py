@@ -50,28 +50,62 @@ def ours(env: dict[str, str], *args: str, stdin: str | None = None,
     return done
 
 
-def test_auth_commands_never_print_the_password(tmp_path: Path) -> None:
-    env = _env(services.isolated_home(tmp_path))
-    assert ours(env, "auth", "login", URL, "-u", "alice", "--password", SECRET).returncode == 0
-    assert ours(env, "auth", "login", URL, "-u", "bob", "--password", "-",
-                stdin=SECRET + "\n").returncode == 0
+@pytest.fixture
+def in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+               capsys: pytest.CaptureFixture[str]) -> Iterator[dict[str, str]]:
+    """`keyring-policy -vv ...` in this process (fast), with a private home; restores logging."""
+    home = services.isolated_home(tmp_path)
+    for name, value in _env(home).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    logger = logging.getLogger("policy")
+    saved = (logger.handlers[:], logger.propagate, logger.level)
+    yield home
+    logger.handlers[:], logger.propagate, logger.level = saved
+
+
+def run_in_process(capsys: pytest.CaptureFixture[str], *args: str, stdin: str | None = None,
+                   allow_stdout: bool = False) -> tuple[int, str, str]:
+    import io
+
+    from policy import cli
+
+    if stdin is not None:
+        sys.stdin = io.StringIO(stdin)
+    try:
+        code = cli.main(["-vv", *args])
+    finally:
+        sys.stdin = sys.__stdin__
+    out, err = capsys.readouterr()
+    assert SECRET not in err, (args, err)
+    if not allow_stdout:
+        assert SECRET not in out, (args, out)
+    return code, out, err
+
+
+def test_auth_commands_never_print_the_password(in_process: dict[str, str],
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    def run(*args: str, stdin: str | None = None) -> int:
+        return run_in_process(capsys, *args, stdin=stdin)[0]
+
+    assert run("auth", "login", URL, "-u", "alice", "--password", SECRET) == 0
+    assert run("auth", "login", URL, "-u", "bob", "--password", "-", stdin=SECRET + "\n") == 0
     url_with_password = f"http://carol:{SECRET}@127.0.0.1:8651/simple/"
-    assert ours(env, "auth", "login", url_with_password).returncode == 0
-    token = ours(env, "auth", "token", URL, "-u", "alice", allow_stdout=True)
-    assert token.stdout == SECRET + "\n"
+    assert run("auth", "login", url_with_password) == 0
+    token = run_in_process(capsys, "auth", "token", URL, "-u", "alice", allow_stdout=True)
+    assert token[:2] == (0, SECRET + "\n")
     # failures, each with the password somewhere in the arguments
-    assert ours(env, "auth", "login", url_with_password, "--password", SECRET).returncode == 2
-    assert ours(env, "auth", "login", url_with_password, "-u", "x").returncode == 2
-    assert ours(env, "auth", "login", f"http://carol:{SECRET}@example.com/").returncode == 2
-    assert ours(env, "auth", "login", f"ftp://carol:{SECRET}@example.com/").returncode == 2
-    assert ours(env, "auth", "login", f"http://:{SECRET}@127.0.0.1:8651/",
-                "--token", "T").returncode == 2
-    assert ours(env, "auth", "logout", URL, "-u", "alice").returncode == 0
-    assert ours(env, "auth", "logout", url_with_password).returncode == 0
+    assert run("auth", "login", url_with_password, "--password", SECRET) == 2
+    assert run("auth", "login", url_with_password, "-u", "x") == 2
+    assert run("auth", "login", f"http://carol:{SECRET}@example.com/") == 2
+    assert run("auth", "login", f"ftp://carol:{SECRET}@example.com/") == 2
+    assert run("auth", "login", f"http://:{SECRET}@127.0.0.1:8651/", "--token", "T") == 2
+    assert run("auth", "logout", URL, "-u", "alice") == 0
+    assert run("auth", "logout", url_with_password) == 0
     # a broken file that holds the password
-    store = CredentialStore.from_env(env)
+    store = CredentialStore.from_env(in_process)
     store.path.write_text(store.path.read_text() + f'\n[[credential]\npassword = "{SECRET}"\n')
-    assert ours(env, "auth", "token", URL, "-u", "bob").returncode == 2
+    assert run("auth", "token", URL, "-u", "bob") == 2
 
 
 def test_native_auth_commands_never_print_the_password(
