@@ -10,6 +10,7 @@ what it was. Everything is validated before anything is returned: no half-loaded
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from policy.discovery import (
     workspace_start,
 )
 from policy.env import parse_boolish
+from policy.errors import ConfigError
 from policy.options import check_index_name
 from policy.preview import ConfigPreview, resolve_preview, split_cli_values
 from policy.settings import (
@@ -36,6 +38,7 @@ from policy.settings import (
     Overrides,
     Settings,
 )
+from policy.toml_errors import mask_secrets
 
 PROVIDER_FLAG = "--keyring-provider <KEYRING_PROVIDER>"
 CONFIG_FILE_WARNING = (
@@ -75,11 +78,28 @@ def _provider(value: str) -> KeyringProvider:
 
 
 def _location(value: str, base: Path) -> str:
-    """uv's `IndexUrl`: a URL as given, or a local path made absolute against `base`."""
+    """uv's `IndexUrl`: a URL as given, or a local path made absolute against `base`.
+
+    Raises `ValueError` for what can be neither; callers say which flag or file it came from.
+    """
+    if "\0" in value or not value.strip():
+        raise ValueError("expected a URL or a local path")
     if "://" in value or value.startswith("file:"):
         return value
-    path = Path(value).expanduser()
-    return (path if path.is_absolute() else base / path).resolve().as_uri()
+    path = Path(value)
+    if value.startswith("~"):
+        try:
+            path = path.expanduser()
+        except RuntimeError:
+            raise ValueError("cannot expand `~`") from None
+    return Path(os.path.normpath(path if path.is_absolute() else base / path)).as_uri()
+
+
+def _flag_location(value: str, flag: str, base: Path) -> str:
+    try:
+        return _location(value, base)
+    except ValueError as error:
+        raise invalid_value(value, flag, str(error)) from None
 
 
 def _named(value: str, flag: str, base: Path) -> tuple[str | None, str]:
@@ -90,8 +110,8 @@ def _named(value: str, flag: str, base: Path) -> tuple[str | None, str]:
             check_index_name(name)
         except ValueError as error:
             raise invalid_value(value, flag, str(error)) from None
-        return name, _location(url, base)
-    return None, _location(value, base)
+        return name, _flag_location(url, flag, base)
+    return None, _flag_location(value, flag, base)
 
 
 @dataclass
@@ -121,13 +141,16 @@ def _command_line_layer(origin: Origin, inputs: _Inputs, cwd: Path) -> Layer:
         index = IndexSettings(name=name, url=url, default=True, origin=origin)
         layer.index.append((index, where["default_index"]))
     for value in inputs.extra_index_url:
-        index = IndexSettings(url=_location(value, cwd), origin=origin)
+        url = _flag_location(value, "--extra-index-url <EXTRA_INDEX_URL>", cwd)
+        index = IndexSettings(url=url, origin=origin)
         layer.extra_index_url.append((index, where["extra_index_url"]))
     if inputs.index_url is not None:
-        index = IndexSettings(url=_location(inputs.index_url, cwd), default=True, origin=origin)
+        url = _flag_location(inputs.index_url, "--index-url <INDEX_URL>", cwd)
+        index = IndexSettings(url=url, default=True, origin=origin)
         layer.index_url = (index, where["index_url"])
     for value in inputs.find_links:
-        index = IndexSettings(url=_location(value, cwd), format=IndexFormat.FLAT, origin=origin)
+        url = _flag_location(value, "--find-links <FIND_LINKS>", cwd)
+        index = IndexSettings(url=url, format=IndexFormat.FLAT, origin=origin)
         layer.find_links.append((index, where["find_links"]))
     if inputs.no_index:
         layer.no_index = (True, where["no_index"])
@@ -219,12 +242,20 @@ class FileSource:
         self.file = file
         self.origin = origin
 
+    def _location(self, value: str) -> str:
+        try:
+            return _location(value, self.file.path.parent)
+        except ValueError as error:
+            raise ConfigError(
+                mask_secrets(f"Failed to parse: `{self.file.path}`\n  cause: invalid index "
+                             f"location `{value}`: {error}")
+            ) from None
+
     def _indexes(self, urls: Sequence[str] | None, key: tuple[str, ...], *,
                  default: bool = False, flat: bool = False) -> list[Sourced]:
-        base = self.file.path.parent
         fmt = IndexFormat.FLAT if flat else IndexFormat.SIMPLE
         return [
-            (IndexSettings(url=_location(url, base), default=default, format=fmt,
+            (IndexSettings(url=self._location(url), default=default, format=fmt,
                            origin=self.origin), self.file.where(*key, position))
             for position, url in enumerate(urls or ())
         ]
@@ -240,10 +271,9 @@ class FileSource:
         if preview is not None:
             key = "preview" if options.preview is not None else "preview-features"
             layer.preview = (preview, where(key))
-        base = self.file.path.parent
         for position, index in enumerate(options.index or ()):
             settings = IndexSettings(
-                name=index.name, url=_location(index.url, base), default=index.default,
+                name=index.name, url=self._location(index.url), default=index.default,
                 explicit=index.explicit, format=index.format, authenticate=index.authenticate,
                 keyring=index.keyring, publish_url=index.publish_url,
                 ignore_error_codes=tuple(index.ignore_error_codes)

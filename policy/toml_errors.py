@@ -18,7 +18,11 @@ import re
 from policy.errors import ConfigError
 from policy.toml_spans import Span
 
-_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<info>[^/@\s\"'\]\[]+)@")
+_USERINFO = re.compile(
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<info>[^/@\s\"'\]\[]+)@"
+    # no scheme (a mangled URL): anything shaped like `user:password@`
+    r"|(?P<bare>[^/@\s\"'\]\[:]*:[^/@\s\"'\]\[]+)@"
+)
 _TOMLLIB_POSITION = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 _TOMLLIB_END = re.compile(r"^(?P<message>.*) \(at end of document\)$")
 
@@ -26,12 +30,43 @@ _TOMLLIB_END = re.compile(r"^(?P<message>.*) \(at end of document\)$")
 def mask_secrets(text: str) -> str:
     """Mask the userinfo of every URL in `text`: `user:****@`, or `****@` for a bare name."""
 
-    def replace(match: re.Match[str]) -> str:
-        user, colon, _ = match["info"].partition(":")
-        shown = f"{user}:****" if colon and user else (":****" if colon else "****")
-        return f"{match['scheme']}{shown}@"
+    return _USERINFO.sub(_masked, text)
 
-    return _USERINFO.sub(replace, text)
+
+def _masked(match: re.Match[str]) -> str:
+    info = match["info"] if match["info"] is not None else match["bare"]
+    user, colon, _ = info.partition(":")
+    shown = f"{user}:****" if colon and user else (":****" if colon else "****")
+    return f"{match['scheme'] or ''}{shown}@"
+
+
+def _mask_line(line: str) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """The masked line and, per replacement, (old start, old end, new start, new end)."""
+    pieces: list[str] = []
+    moves: list[tuple[int, int, int, int]] = []
+    last = 0
+    size = 0
+    for match in _USERINFO.finditer(line):
+        pieces.append(line[last : match.start()])
+        size += match.start() - last
+        replacement = _masked(match)
+        moves.append((match.start(), match.end(), size, size + len(replacement)))
+        pieces.append(replacement)
+        size += len(replacement)
+        last = match.end()
+    pieces.append(line[last:])
+    return "".join(pieces), moves
+
+
+def _moved(position: int, moves: list[tuple[int, int, int, int]]) -> int:
+    shift = 0
+    for old_start, old_end, new_start, new_end in moves:
+        if position < old_start:
+            break
+        if position < old_end:
+            return min(new_start + position - old_start, new_end)
+        shift = new_end - old_end
+    return position + shift
 
 
 def render_excerpt(text: str, span: Span, message: str) -> str:
@@ -39,17 +74,16 @@ def render_excerpt(text: str, span: Span, message: str) -> str:
     lines = text.split("\n")
     source = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
     source = source.rstrip("\r")
-    start = span.column - 1
-    before = mask_secrets(source[:start])
-    middle = mask_secrets(source[start : start + span.length])
-    after = mask_secrets(source[start + span.length :])
+    masked, moves = _mask_line(source)
+    start = _moved(span.column - 1, moves)
+    end = _moved(span.column - 1 + span.length, moves)
     gutter = " " * len(str(span.line))
-    caret = "^" * max(1, len(middle))
+    caret = "^" * max(1, end - start)
     return (
         f"TOML parse error at line {span.line}, column {span.column}\n"
         f"{gutter} |\n"
-        f"{span.line} | {before}{middle}{after}\n"
-        f"{gutter} | {' ' * len(before)}{caret}\n"
+        f"{span.line} | {masked}\n"
+        f"{gutter} | {' ' * start}{caret}\n"
         f"{mask_secrets(message)}"
     )
 
