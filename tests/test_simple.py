@@ -1,0 +1,159 @@
+"""The Simple API fetcher: page parsing, the index search strategy, hints, downloads."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from policy import simple
+from policy.errors import FetchError
+from policy.settings import IndexSettings, Settings
+
+HTML = """<!DOCTYPE html><html><body>
+<a href="../../packages/peerpkg-1.0-py3-none-any.whl#sha256=abc" data-requires-python="&gt;=3.8">
+peerpkg-1.0-py3-none-any.whl</a>
+<a href="https://files.example/peerpkg-1.1.tar.gz" data-yanked="">peerpkg-1.1.tar.gz</a>
+</body></html>"""
+
+
+def test_parse_html_resolves_relative_links_hashes_and_attributes() -> None:
+    files = simple.parse_html(HTML, "http://127.0.0.1:8080/simple/peerpkg/")
+    assert files[0] == simple.ProjectFile(
+        "peerpkg-1.0-py3-none-any.whl", "http://127.0.0.1:8080/packages/peerpkg-1.0-py3-none-any.whl",
+        {"sha256": "abc"}, ">=3.8", False)
+    assert files[1].yanked and files[1].url == "https://files.example/peerpkg-1.1.tar.gz"
+
+
+def test_parse_json_pep691() -> None:
+    data = {"meta": {"api-version": "1.1"}, "name": "peerpkg", "files": [
+        {"filename": "peerpkg-1.0.tar.gz", "url": "/f/peerpkg-1.0.tar.gz",
+         "hashes": {"sha256": "def"}, "yanked": "bad release"},
+        {"url": "peerpkg-2.0-py3-none-any.whl"},
+        "junk",
+    ]}
+    files = simple.parse_json(data, "https://h/simple/peerpkg/")
+    assert [f.url for f in files] == ["https://h/f/peerpkg-1.0.tar.gz",
+                                      "https://h/simple/peerpkg/peerpkg-2.0-py3-none-any.whl"]
+    assert files[0].hashes == {"sha256": "def"} and files[0].yanked
+    assert files[1].filename == "peerpkg-2.0-py3-none-any.whl"
+
+
+def test_normalize_and_project_url() -> None:
+    assert simple.normalize("Peer_Pkg.x") == "peer-pkg-x"
+    assert simple.project_url("https://h/simple", "Peer_Pkg") == "https://h/simple/peer-pkg/"
+
+
+def _settings(*urls: str) -> Settings:
+    pytest.importorskip("policy.index")  # the policy (issue 3) orders the indexes
+    return Settings(indexes=tuple(
+        IndexSettings(name=f"i{n}", url=url, default=(n == len(urls) - 1))
+        for n, url in enumerate(urls)))
+
+
+def _page(files: list[str]) -> httpx.Response:
+    body = {"meta": {"api-version": "1.0"}, "name": "p",
+            "files": [{"filename": f, "url": f"/packages/{f}", "hashes": {}} for f in files]}
+    return httpx.Response(200, json=body, headers={"Content-Type": simple.SIMPLE_JSON})
+
+
+def test_search_moves_on_after_404_and_asks_for_json() -> None:
+    seen: list[tuple[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.host, request.headers["Accept"]))
+        if request.url.host == "first":
+            return httpx.Response(404)
+        return _page(["p-1.0.tar.gz"])
+
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        page = simple.fetch_project(client, _settings("https://first/simple/",
+                                                      "https://second/simple/"), "P")
+    assert page.index == "https://second/simple/" and page.status == 200
+    assert [h for h, _ in seen] == ["first", "second"]
+    assert simple.SIMPLE_JSON in seen[0][1]
+
+
+@pytest.mark.parametrize(("status", "header", "hint"), [
+    (401, None, "no credentials were sent"),
+    (403, "alice:", "a username was sent without a password"),
+    (403, "alice:WRONG", "were rejected"),
+    (401, "alice:WRONG", "were rejected"),
+])
+def test_401_403_stop_the_search_with_a_hint(status: int, header: str | None, hint: str) -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.host)
+        return httpx.Response(status)
+
+    headers = {"Authorization": "Basic " + base64.b64encode(header.encode()).decode()} \
+        if header else {}
+    with httpx.Client(transport=httpx.MockTransport(handler), headers=headers) as client, \
+            pytest.raises(FetchError) as error:
+        first = "https://u:WRONG@first/simple/" if header == "alice:WRONG" \
+            else "https://first/simple/"
+        simple.fetch_project(client, _settings(first, "https://second/simple/"), "p")
+    assert seen == ["first"]
+    message = str(error.value)
+    assert message.startswith(f"Failed to fetch https://first/simple/p/: {status}")
+    assert hint in message and "WRONG" not in message
+    assert error.value.status == status
+
+
+def test_all_404_is_an_error_naming_the_last_url() -> None:
+    with httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(404))) as client, \
+            pytest.raises(FetchError) as error:
+        simple.fetch_project(client, _settings("https://only/simple/"), "p")
+    assert "https://only/simple/p/: 404" in str(error.value)
+
+
+def test_newest_files() -> None:
+    files = tuple(simple.ProjectFile(name, f"https://h/{name}") for name in (
+        "p-1.0.tar.gz", "p-1.10-py3-none-any.whl", "p-1.10.tar.gz", "p-1.9.tar.gz"))
+    page = simple.ProjectPage("p", "https://h/simple/", "https://h/simple/p/", 200, files)
+    assert [f.filename for f in simple.newest_files(page)] == [
+        "p-1.10-py3-none-any.whl", "p-1.10.tar.gz"]
+
+
+def test_download_is_atomic_and_checks_the_hash(tmp_path: Path) -> None:
+    data = b"wheel-bytes" * 100
+    digest = hashlib.sha256(data).hexdigest()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=data)
+
+    progress = io.StringIO()
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        good = simple.ProjectFile("p-1.0.whl", "https://h/p-1.0.whl", {"sha256": digest})
+        path = simple.download(client, good, tmp_path, progress)
+        assert path.read_bytes() == data
+        assert "Downloaded p-1.0.whl" in progress.getvalue()
+        bad = simple.ProjectFile("q-1.0.whl", "https://h/q-1.0.whl", {"sha256": "00"})
+        with pytest.raises(FetchError, match="Hash mismatch"):
+            simple.download(client, bad, tmp_path, progress)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p-1.0.whl"]
+
+
+def test_download_failure_leaves_nothing(tmp_path: Path) -> None:
+    with httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(401))) as client, \
+            pytest.raises(FetchError, match="401"):
+        simple.download(client, simple.ProjectFile("p.whl", "https://h/p.whl"), tmp_path,
+                        io.StringIO())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_json_roundtrip_of_html_page_content_type() -> None:
+    request = httpx.Request("GET", "https://h/simple/p/")
+    html = httpx.Response(200, text=HTML, headers={"Content-Type": "text/html"}, request=request)
+    assert len(simple.parse_page(html)) == 2
+    broken = httpx.Response(200, content=b"{", request=request,
+                            headers={"Content-Type": simple.SIMPLE_JSON})
+    with pytest.raises(FetchError):
+        simple.parse_page(broken)
+    assert json.dumps([f.filename for f in simple.parse_page(html)])
