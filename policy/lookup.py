@@ -153,13 +153,14 @@ class CredentialSources:
             log.debug("Checking %s for credentials for %s", _LABELS.get(kind, kind),
                       redact_url(shown))
             result = backend.get(lookup.service, user, creds_mode=lookup.creds_mode and not user)
+            # -v (INFO) tells a hit, a plain miss and an unavailable backend apart.
             if result.status is LookupStatus.FOUND and result.credentials is not None:
-                log.debug("Found credentials in %s for %s", _LABELS.get(kind, kind),
-                          redact_url(lookup.service))
+                log.info("Found credentials in %s for %s", _LABELS.get(kind, kind),
+                         redact_url(lookup.service))
                 return result.credentials
             if result.status is LookupStatus.UNAVAILABLE:
-                log.debug("%s is unavailable for %s: %s", _LABELS.get(kind, kind),
-                          redact_url(lookup.service), result.detail)
+                log.info("Keyring unavailable: %s could not answer for %s: %s",
+                         _LABELS.get(kind, kind), redact_url(lookup.service), result.detail)
                 self._warn_once(
                     f"keyring:{kind}",
                     f"Could not read credentials from {_LABELS.get(kind, kind)} for "
@@ -167,8 +168,8 @@ class CredentialSources:
                 )
                 # The backend failed as a whole; its other service names would fail alike.
                 return None
-            log.debug("No entry in %s for %s%s", _LABELS.get(kind, kind),
-                      redact_url(lookup.service), f" ({result.detail})" if result.detail else "")
+            log.info("Not found: no entry in %s for %s%s", _LABELS.get(kind, kind),
+                     redact_url(lookup.service), f" ({result.detail})" if result.detail else "")
         return None
 
     def find(self, decision: DecisionLike, username: str | None = None) -> Credentials | None:

@@ -229,3 +229,15 @@ def test_timeout_zero_means_no_deadline(env: dict[str, str]) -> None:
     assert native._timeout is None
     assert CredentialSources(env=env, timeout=0).backend("native")._timeout is None  # type: ignore[attr-defined]
 
+
+
+def test_verbose_output_tells_a_miss_from_an_unavailable_backend(
+    env: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    decision = Decision(keyring_lookups=NATIVE_LOOKUPS[:1])
+    with caplog.at_level(logging.INFO, logger="policy"):
+        _sources(env, native=MemoryKeyring()).find(decision, "alice")
+        _sources(env, native=Broken()).find(decision, "alice")
+    info = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert info[0].startswith("Not found: no entry in the system keyring for uv-credentials:")
+    assert info[1].startswith("Keyring unavailable: the system keyring could not answer")

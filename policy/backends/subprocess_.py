@@ -116,8 +116,11 @@ class SubprocessKeyring(KeyringBackend):
     def get(self, service: str, username: str | None, *, creds_mode: bool = False) -> LookupResult:
         if username is not None:
             argv = ["get", service, username]
-        else:
+        elif creds_mode:
             argv = ["get", service, "--mode", "creds"]
+        else:
+            # uv never runs the command without a username outside `--mode creds`.
+            return LookupResult.not_found(self.name, service, "no username to ask for")
         ran = self._run(argv, None, service)
         if isinstance(ran, LookupResult):
             return ran

@@ -203,3 +203,9 @@ def test_real_command_reads_what_uv_stored(secret_service: services.SecretServic
         subprocess.run([uv, "auth", "logout", index_server.simple_url, "--username", "kc-user",
                         "--preview-features", "native-auth"], env=env, capture_output=True,
                        timeout=60, check=False)
+
+
+def test_no_username_without_creds_mode_runs_nothing(fake: Fake) -> None:
+    result = fake.backend().get(INDEX, None, creds_mode=False)
+    assert result.status is LookupStatus.NOT_FOUND
+    assert fake.calls() == []
