@@ -57,7 +57,9 @@ def policy_lines(figures: dict[str, Any]) -> list[str]:
         lines.append(f"  PolicyAuth over httpx.BasicAuth: {text}  [ratio < 1.05: {_mark(o)}]")
     s = figures.get("startup", {})
     if s:
-        text = (f"+{s['added_ms']:.1f} ms over pydantic+httpx ({s['baseline_ms']:.1f} ms), "
+        text = (f"+{s['added_ms']:.1f} ms over httpx + pydantic with one model defined; "
+                f"+{s['added_strict_ms']:.1f} ms over the bare imports ({s['baseline_ms']:.1f} "
+                f"ms; pydantic's first model alone {s['pydantic_first_model_ms']:.1f} ms), "
                 f"median of {s['runs']}" if s["ok"] else f"failed: {s.get('error')}")
         lines.append(f"  start-up (import policy + load settings + decide): {text}  "
                      f"[{s['target']}: {_mark(s)}]")
