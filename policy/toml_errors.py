@@ -94,23 +94,50 @@ def syntax_error(text: str, error: Exception) -> str:
     match = _TOMLLIB_POSITION.match(message)
     if match:
         span = Span(int(match["line"]), int(match["col"]), 1)
-        return render_excerpt(text, span, _toml_edit_wording(match["message"], text, span))
+        span, wording = _toml_edit_wording(match["message"], text, span)
+        return render_excerpt(text, span, wording)
     end = _TOMLLIB_END.match(message)
     lines = text.split("\n")
     last = len(lines)
     while last > 1 and not lines[last - 1].strip():
         last -= 1
-    span = Span(last, len(lines[last - 1].rstrip("\r")) + 1, 1)
-    return render_excerpt(text, span, end["message"] if end else message)
+    final = lines[last - 1].rstrip("\r")
+    span = Span(last, len(final) + 1, 1)
+    wording = end["message"] if end else message
+    if wording == "Expected \"'\"":
+        wording = "invalid literal string, expected `'`"
+    elif wording == "Invalid value" and final.count("[") > final.count("]"):
+        wording = "unclosed array, expected `]`"
+    return render_excerpt(text, span, wording)
 
 
-def _toml_edit_wording(message: str, text: str, span: Span) -> str:
-    # uv's TOML parser (toml_edit) words the common mistakes differently from tomllib; use its
-    # wording where the cause is unambiguous.
+_SAME_PLACE = {
+    "Expected ']' at the end of a table declaration": "unclosed table, expected `]`",
+    "Expected ']]' at the end of an array declaration": "unclosed table, expected `]]`",
+    "Unclosed inline table": "unclosed inline table, expected `}`",
+    "Expected '=' after a key in a key/value pair": "key with no value, expected `=`",
+}
+
+
+def _toml_edit_wording(message: str, text: str, span: Span) -> tuple[Span, str]:
+    # uv's TOML parser (toml_edit) words the common mistakes differently from tomllib, and
+    # points at the key for duplicates; follow it where the cause is unambiguous.
     line = text.split("\n")[span.line - 1]
-    if message == "Illegal character '\\n'" and line.count('"') % 2 == 1:
-        return 'invalid basic string, expected `"`'
-    return message
+    indent = len(line) - len(line.lstrip())
+    if message in _SAME_PLACE:
+        return span, _SAME_PLACE[message]
+    if message == "Illegal character '\\n'" and line[: span.column - 1].count('"') % 2 == 1:
+        return span, 'invalid basic string, expected `"`'
+    if message == "Cannot overwrite a value":
+        return Span(span.line, indent + 1, 1), "duplicate key"
+    if message.startswith("Cannot declare (") and message.endswith(") twice"):
+        brackets = len(line.lstrip()) - len(line.lstrip().lstrip("["))
+        return Span(span.line, indent + brackets + 1, 1), "duplicate key"
+    if message == "Invalid statement" and line[span.column - 1 : span.column] == "=":
+        return span, "unquoted keys cannot be empty, expected letters, numbers, `-`, `_`"
+    if message == "Invalid value" and line[span.column - 1 : span.column] == "=":
+        return span, "extra `=`, expected nothing"
+    return span, message
 
 
 def indent(text: str, prefix: str) -> str:

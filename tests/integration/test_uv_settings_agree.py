@@ -59,11 +59,14 @@ def _search_order(rows: list[Row]) -> list[Row]:
     return regular + defaults
 
 
-def uv_view(directory: Path, env: dict[str, str], pip: bool) -> tuple[str, list[Row]]:
+def uv_view(directory: Path, env: dict[str, str], pip: bool,
+            args: list[str] | None = None) -> tuple[str, list[Row], str, str]:
+    """uv's provider and index rows (in search order, flat ones last), stdout and stderr."""
     assert UV is not None
     (directory / "requirements.in").write_text("")
     command = [UV, "--offline", "pip", "compile", "--show-settings", "requirements.in"] if pip \
         else [UV, "--offline", "lock", "--show-settings"]
+    command += args or []
     done = subprocess.run(command, cwd=directory, env=env, capture_output=True, text=True,
                           timeout=60, check=False)
     out = done.stdout
@@ -72,7 +75,7 @@ def uv_view(directory: Path, env: dict[str, str], pip: bool) -> tuple[str, list[
     simple, _, rest = locations.partition("flat_index:")
     flat, _, _ = rest.partition("no_index:")
     provider = _field(r"keyring_provider: (\w+)", out) or ""
-    return provider.lower(), _search_order(_rows(simple)) + _rows(flat)
+    return provider.lower(), _search_order(_rows(simple)) + _rows(flat), out, done.stderr
 
 
 def our_row(index: IndexSettings, given: dict[str, str]) -> Row:
@@ -98,7 +101,7 @@ def test_uv_agrees(source: Path, pip: bool, tmp_path: Path) -> None:
         "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
         "NO_PROXY": "127.0.0.1,localhost",
     }
-    provider, rows = uv_view(project, env, pip)
+    provider, rows, _, _ = uv_view(project, env, pip)
     ours = load_settings(Overrides(pip=pip), env, project)
     # uv prints the URL as written; ours turns a relative path into a file URL.
     given = {index.url: row[1] for index, row in zip(ours.indexes, rows, strict=False)
