@@ -194,7 +194,7 @@ def load_uv_toml(path: Path, cwd: Path) -> FileOptions:
     for key in PROJECT_ONLY_KEYS:
         if key in data:
             raise ConfigError(
-                f"Failed to parse: `{shown}`. The `{key}` field is not allowed in a `uv.toml` "
+                f"Failed to parse `{shown}`. The `{key}` field is not allowed in a `uv.toml` "
                 f"file. `{key}` is only applicable in the context of a project, and should be "
                 "placed in a `pyproject.toml` file instead."
             )

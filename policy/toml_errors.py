@@ -78,7 +78,8 @@ def render_excerpt(text: str, span: Span, message: str) -> str:
     start = _moved(span.column - 1, moves)
     end = _moved(span.column - 1 + span.length, moves)
     gutter = " " * len(str(span.line))
-    caret = "^" * max(1, end - start)
+    # toml_edit's caret is as wide as the span's UTF-8 bytes (`"café"` gets 7 carets).
+    caret = "^" * max(1, len(masked[start:end].encode("utf-8")))
     return (
         f"TOML parse error at line {span.line}, column {span.column}\n"
         f"{gutter} |\n"
@@ -129,10 +130,14 @@ def _toml_edit_wording(message: str, text: str, span: Span) -> tuple[Span, str]:
     if message == "Illegal character '\\n'" and line[: span.column - 1].count('"') % 2 == 1:
         return span, 'invalid basic string, expected `"`'
     if message == "Cannot overwrite a value":
-        return Span(span.line, indent + 1, 1), "duplicate key"
+        key = line[indent:].split("=", 1)[0].rstrip()
+        return Span(span.line, indent + 1, max(1, len(key))), "duplicate key"
     if message.startswith("Cannot declare (") and message.endswith(") twice"):
-        brackets = len(line.lstrip()) - len(line.lstrip().lstrip("["))
-        return Span(span.line, indent + brackets + 1, 1), "duplicate key"
+        inner = line.lstrip().lstrip("[")
+        brackets = len(line.lstrip()) - len(inner)
+        key = inner.split("]", 1)[0].strip()
+        start = indent + brackets + len(inner) - len(inner.lstrip())
+        return Span(span.line, start + 1, max(1, len(key))), "duplicate key"
     if message == "Invalid statement" and line[span.column - 1 : span.column] == "=":
         return span, "unquoted keys cannot be empty, expected letters, numbers, `-`, `_`"
     if message == "Invalid value" and line[span.column - 1 : span.column] == "=":

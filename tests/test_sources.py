@@ -244,7 +244,7 @@ def test_project_only_field_in_uv_toml(tree: Tree) -> None:
     with pytest.raises(ConfigError) as raised:
         tree.load()
     assert str(raised.value).startswith(
-        "Failed to parse: `uv.toml`. The `sources` field is not allowed in a `uv.toml` file.")
+        "Failed to parse `uv.toml`. The `sources` field is not allowed in a `uv.toml` file.")
 
 
 def test_directory_override(tree: Tree) -> None:
