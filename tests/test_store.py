@@ -250,3 +250,25 @@ def test_failed_write_leaves_the_old_file(store: CredentialStore,
     assert store.path.read_text() == before
     assert sorted(p.name for p in store.directory.iterdir()) == [
         "credentials.toml", "credentials.toml.lock"]
+
+
+def _insert_many(directory: str, worker: int, count: int) -> None:
+    store = CredentialStore(Path(directory))
+    for n in range(count):
+        store.insert(f"https://w{worker}.example.com/{n}", f"user{worker}", f"pw-{worker}-{n}")
+
+
+def test_eight_processes_inserting_at_once_lose_nothing(tmp_path: Path) -> None:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_insert_many, args=(str(tmp_path), w, 10))
+               for w in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    entries = CredentialStore(tmp_path).load()
+    assert len(entries) == 8 * 10
+    assert len({(e.service, e.username) for e in entries}) == 8 * 10

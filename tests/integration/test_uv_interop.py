@@ -140,6 +140,8 @@ def test_same_messages_and_exit_codes_as_uv(text_store: Runner, tmp_path: Path) 
 
 
 def test_eight_concurrent_logins_lose_no_entry(text_store: Runner) -> None:
+    # Only ours: uv 0.13.9 itself releases `credentials.toml.lock` between its read and its
+    # write (seen with strace), so concurrent `uv auth login`s can drop each other's entries.
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "policy", "auth", "login", f"https://host{n}.example.com/",
