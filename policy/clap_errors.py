@@ -52,15 +52,14 @@ def similar(value: str, choices: Sequence[str]) -> str | None:
 
 def invalid_choice(value: str, flag: str, choices: Sequence[str]) -> ConfigError:
     """`invalid value 'x' for '--flag <FLAG>'` with the possible values and maybe a tip."""
-    possible = f"  [possible values: {', '.join(choices)}]"
+    possible = f"\n  [possible values: {', '.join(choices)}]" if choices else ""
     if value == "":
-        return ConfigError(
-            f"a value is required for '{flag}' but none was supplied\n{possible}{MORE}"
-        )
+        required = f"a value is required for '{flag}' but none was supplied"
+        return ConfigError(f"{required}{possible}{MORE}")
     tip = similar(value, choices)
     value = mask_secrets(value)
     hint = f"\n\n  tip: a similar value exists: '{tip}'" if tip else ""
-    return ConfigError(f"invalid value '{value}' for '{flag}'\n{possible}{hint}{MORE}")
+    return ConfigError(f"invalid value '{value}' for '{flag}'{possible}{hint}{MORE}")
 
 
 def invalid_value(value: str, flag: str, reason: str) -> ConfigError:

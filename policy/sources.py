@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from policy import env as names
 from policy.clap_errors import invalid_choice, invalid_value
@@ -85,6 +86,13 @@ def _location(value: str, base: Path) -> str:
     if "\0" in value or not value.strip():
         raise ValueError("expected a URL or a local path")
     if "://" in value or value.startswith("file:"):
+        parts = urlsplit(value.strip())
+        try:
+            _ = parts.port
+        except ValueError:
+            raise ValueError("invalid port number") from None
+        if parts.scheme in ("http", "https") and not parts.hostname:
+            raise ValueError("empty host")
         return value
     path = Path(value)
     if value.startswith("~"):
@@ -204,6 +212,23 @@ class EnvSource:
         value = self.env.get(name)
         return None if value is None else parse_boolish(name, value)
 
+    def no_config(self) -> bool:
+        """`UV_NO_CONFIG`, parsed by clap (its own wording for a bad value)."""
+        value = self.env.get(names.UV_NO_CONFIG)
+        if value is None:
+            return False
+        lowered = value.lower()
+        if lowered not in names.BOOLISH_TRUE | names.BOOLISH_FALSE:
+            raise invalid_value(value, "--no-config", "value was not a boolean")
+        return lowered in names.BOOLISH_TRUE
+
+    def config_file(self) -> str | None:
+        """`UV_CONFIG_FILE` (clap: an empty value is an error)."""
+        value = self.env.get(names.UV_CONFIG_FILE)
+        if value == "":
+            raise invalid_choice("", "--config-file <CONFIG_FILE>", ())
+        return value
+
     def features(self) -> tuple[str, ...]:
         """`UV_PREVIEW_FEATURES`, unless `--preview-features` was given."""
         value = self._get(names.UV_PREVIEW_FEATURES, bool(self.overrides.preview_features))
@@ -221,7 +246,6 @@ class EnvSource:
             index_url=index_url or None,
             extra_index_url=self._split(names.UV_EXTRA_INDEX_URL, bool(o.extra_index_url), None),
             find_links=self._split(names.UV_FIND_LINKS, bool(o.find_links), ","),
-            no_index=bool(self.boolish(names.UV_NO_INDEX)),
             where={
                 "keyring_provider": f"env {names.UV_KEYRING_PROVIDER}",
                 "index": f"env {names.UV_INDEX}",
@@ -229,7 +253,6 @@ class EnvSource:
                 "index_url": f"env {names.UV_INDEX_URL}",
                 "extra_index_url": f"env {names.UV_EXTRA_INDEX_URL}",
                 "find_links": f"env {names.UV_FIND_LINKS}",
-                "no_index": f"env {names.UV_NO_INDEX}",
             },
         )
         return _command_line_layer(Origin.ENV, inputs, self.cwd)
@@ -259,6 +282,12 @@ class FileSource:
                            origin=self.origin), self.file.where(*key, position))
             for position, url in enumerate(urls or ())
         ]
+
+    def paths(self) -> list[str]:
+        """The file, and the `pyproject.toml` whose `[tool.keyring-policy]` it carries."""
+        tool_file = self.file.tool_where.rpartition(":")[0]
+        extra = [tool_file] if tool_file and tool_file != str(self.file.path) else []
+        return [str(self.file.path), *extra]
 
     def layer(self) -> Layer:
         """The file as a layer (`[tool.keyring-policy]` beats `[tool.uv]` in its file)."""
@@ -367,30 +396,80 @@ def _ordered_indexes(cli: Layer, env: Layer, files: Layer, pip: bool) -> list[So
     return [*search_order(simple), *flat]
 
 
-def _file_layers(overrides: Overrides, env: Mapping[str, str], env_source: EnvSource,
-                 cwd: Path, warnings: list[str]) -> list[tuple[FileSource, Layer]]:
-    config_file = overrides.config_file or env.get(names.UV_CONFIG_FILE) or None
+class ConfigFileSource:
+    """`--config-file` / `UV_CONFIG_FILE`: only this file, read as a `uv.toml`."""
+
+    def __init__(self, path: Path, cwd: Path) -> None:
+        self.path = path
+        self.cwd = cwd
+        self.warnings: list[str] = []
+
+    def files(self) -> list[FileSource]:
+        """The file, loaded."""
+        if self.path.name == "pyproject.toml":
+            self.warnings.append(CONFIG_FILE_WARNING)
+        return [FileSource(load_uv_toml(self.path, self.cwd), Origin.CONFIG_FILE)]
+
+
+class ProjectFileSource:
+    """The project's `uv.toml` or `[tool.uv]`, found by uv's walk from the workspace root."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        self.warnings: list[str] = []
+
+    def files(self) -> list[FileSource]:
+        """The project file, if the walk finds one (its warnings are kept)."""
+        found = find_project_file(workspace_start(self.cwd), self.cwd)
+        self.warnings.extend(found.warnings)
+        return [FileSource(found.file, Origin.PROJECT)] if found.file else []
+
+
+class UserFileSource:
+    """`$XDG_CONFIG_HOME/uv/uv.toml` (or `~/.config/uv/uv.toml`)."""
+
+    def __init__(self, env: Mapping[str, str], cwd: Path) -> None:
+        self.env = env
+        self.cwd = cwd
+        self.warnings: list[str] = []
+
+    def files(self) -> list[FileSource]:
+        """The user file, if it exists."""
+        file = load_optional(user_config_file(self.env), self.cwd)
+        return [FileSource(file, Origin.USER)] if file else []
+
+
+class SystemFileSource:
+    """The first `uv/uv.toml` in `$XDG_CONFIG_DIRS`, else `/etc/uv/uv.toml`."""
+
+    def __init__(self, env: Mapping[str, str], cwd: Path, enabled: bool) -> None:
+        self.env = env
+        self.cwd = cwd
+        self.enabled = enabled
+        self.warnings: list[str] = []
+
+    def files(self) -> list[FileSource]:
+        """The system file, unless `UV_NO_SYSTEM_CONFIG` or it does not exist."""
+        if not self.enabled:
+            return []
+        file = load_optional(system_config_file(self.env), self.cwd)
+        return [FileSource(file, Origin.SYSTEM)] if file else []
+
+
+FileOrigin = ConfigFileSource | ProjectFileSource | UserFileSource | SystemFileSource
+
+
+def file_sources(overrides: Overrides, environment: EnvSource,
+                 cwd: Path) -> tuple[FileOrigin, ...]:
+    """The file origins to read, highest priority first."""
+    config_file = overrides.config_file or environment.config_file()
     if config_file is not None:
-        path = (cwd / config_file).absolute()
-        if path.name == "pyproject.toml":
-            warnings.append(CONFIG_FILE_WARNING)
-        source = FileSource(load_uv_toml(path, cwd), Origin.CONFIG_FILE)
-        return [(source, source.layer())]
-    if overrides.no_config or env_source.boolish(names.UV_NO_CONFIG):
-        return []
-    found = find_project_file(workspace_start(cwd), cwd)
-    warnings.extend(found.warnings)
-    sources: list[FileSource] = []
-    if found.file is not None:
-        sources.append(FileSource(found.file, Origin.PROJECT))
-    user = load_optional(user_config_file(env), cwd)
-    if user is not None:
-        sources.append(FileSource(user, Origin.USER))
-    if not env_source.boolish(names.UV_NO_SYSTEM_CONFIG):
-        system = load_optional(system_config_file(env), cwd)
-        if system is not None:
-            sources.append(FileSource(system, Origin.SYSTEM))
-    return [(source, source.layer()) for source in sources]
+        return (ConfigFileSource((cwd / config_file).absolute(), cwd),)
+    if overrides.no_config or environment.no_config():
+        return ()
+    system = not environment.boolish(names.UV_NO_SYSTEM_CONFIG)
+    env = environment.env
+    return (ProjectFileSource(cwd), UserFileSource(env, cwd), SystemFileSource(env, cwd, system))
 
 
 def load_settings(overrides: Overrides, env: Mapping[str, str], cwd: Path) -> Settings:
@@ -406,8 +485,11 @@ def load_settings(overrides: Overrides, env: Mapping[str, str], cwd: Path) -> Se
     env_preview = environment.boolish(names.UV_PREVIEW)
     cli_features = flags.features()
     features = cli_features or environment.features()
-    file_sources = _file_layers(overrides, env, environment, cwd, warnings)
-    files = _files_view([layer for _, layer in file_sources], overrides.pip)
+    loaded: list[FileSource] = []
+    for origin in file_sources(overrides, environment, cwd):
+        loaded += origin.files()
+        warnings += origin.warnings
+    files = _files_view([source.layer() for source in loaded], overrides.pip)
 
     sources: dict[str, str] = {}
     provider = _first([cli.keyring_provider, env_layer.keyring_provider, files.keyring_provider])
@@ -443,7 +525,7 @@ def load_settings(overrides: Overrides, env: Mapping[str, str], cwd: Path) -> Se
         preview=resolved.preview,
         indexes=tuple(index for index, _ in indexes),
         no_index=bool(no_index and no_index[0]),
-        config_files=tuple(str(source.file.path) for source, _ in file_sources),
+        config_files=tuple(path for source in loaded for path in source.paths()),
         sources=sources,
         warnings=tuple(warnings),
     )

@@ -313,3 +313,42 @@ def test_no_config_from_env_and_flag(tree: Tree) -> None:
     assert tree.load().config_files == ()
     del tree.env["UV_NO_CONFIG"]
     assert tree.load(no_config=True).keyring_provider is KeyringProvider.DISABLED
+
+
+def test_env_quirks_as_uv_has_them(tree: Tree) -> None:
+    tree.env["UV_NO_INDEX"] = "maybe"  # uv 0.13.9 does not read it
+    tree.env["UV_INDEX"] = ""  # empty list variables are ignored
+    assert tree.load().no_index is False
+    tree.env["UV_NO_CONFIG"] = "maybe"
+    with pytest.raises(ConfigError) as raised:
+        tree.load()
+    assert str(raised.value) == ("invalid value 'maybe' for '--no-config': value was not a "
+                                 "boolean\n\nFor more information, try '--help'.")
+    tree.env["UV_NO_CONFIG"] = "0"
+    tree.env["UV_CONFIG_FILE"] = ""
+    with pytest.raises(ConfigError) as raised:
+        tree.load()
+    assert str(raised.value) == ("a value is required for '--config-file <CONFIG_FILE>' but none "
+                                 "was supplied\n\nFor more information, try '--help'.")
+
+
+def test_invalid_index_url_is_masked(tree: Tree) -> None:
+    tree.env["UV_INDEX_URL"] = f"http://u:{SECRET}@h:99999/"
+    with pytest.raises(ConfigError) as raised:
+        tree.load()
+    assert str(raised.value) == ("invalid value 'http://u:****@h:99999/' for '--index-url "
+                                 "<INDEX_URL>': invalid port number\n\n"
+                                 "For more information, try '--help'.")
+    del tree.env["UV_INDEX_URL"]
+    tree.write("proj/uv.toml", f'index-url = "https://u:{SECRET}@:1/"\n')
+    with pytest.raises(ConfigError) as raised:
+        tree.load()
+    assert SECRET not in str(raised.value)
+
+
+def test_config_files_lists_the_pyproject_beside_a_uv_toml(tree: Tree) -> None:
+    tree.write("proj/uv.toml", 'keyring-provider = "subprocess"\n')
+    tree.write("proj/pyproject.toml", PYPROJECT + '[tool.uv]\n'
+                                      '[tool.keyring-policy]\nkeyring-provider = "native"\n')
+    assert tree.load().config_files == (str(tree.project / "uv.toml"),
+                                        str(tree.project / "pyproject.toml"))
