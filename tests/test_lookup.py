@@ -241,3 +241,22 @@ def test_verbose_output_tells_a_miss_from_an_unavailable_backend(
     info = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
     assert info[0].startswith("Not found: no entry in the system keyring for uv-credentials:")
     assert info[1].startswith("Keyring unavailable: the system keyring could not answer")
+
+
+@pytest.mark.parametrize("username", ["alice", None])
+def test_real_decision_finds_what_uv_auth_login_stored(env: dict[str, str],
+                                                       username: str | None) -> None:
+    decision_module = pytest.importorskip("policy.decision")
+    from policy.settings import IndexSettings, KeyringProvider, Preview, Settings
+
+    index = "http://127.0.0.1:8080/simple/"
+    settings = Settings(keyring_provider=KeyringProvider.NATIVE,
+                        preview=Preview(features=frozenset({"native-auth"})),
+                        indexes=(IndexSettings(name="private", url=index),))
+    decision = decision_module.decide(settings, index + "peerpkg/", username)
+    native = MemoryKeyring({("uv:http://127.0.0.1:8080", "alice"): SECRET})
+    found = _sources(env, native=native).find(decision, username)
+    assert found is not None
+    assert (found.username, found.password_value) == ("alice", SECRET)
+    assert native.calls[0][1] == f"uv-credentials:{index}"
+    assert decision.store_service == f"uv-credentials:{index}"

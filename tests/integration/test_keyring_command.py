@@ -209,3 +209,33 @@ def test_no_username_without_creds_mode_runs_nothing(fake: Fake) -> None:
     result = fake.backend().get(INDEX, None, creds_mode=False)
     assert result.status is LookupStatus.NOT_FOUND
     assert fake.calls() == []
+
+
+# ------------------------------------------------------------------ with the real policy
+
+
+@pytest.mark.parametrize(("username", "authenticate", "argvs"), [
+    (services.USER, "auto", [["get", INDEX, services.USER],
+                             ["get", "127.0.0.1:8080", services.USER]]),
+    (None, "always", [["get", INDEX, "--mode", "creds"],
+                      ["get", "127.0.0.1:8080", "--mode", "creds"]]),
+    (None, "auto", []),
+])
+def test_decide_then_find_calls_the_command_as_uv(
+    fake: Fake, username: str | None, authenticate: str, argvs: list[list[str]]
+) -> None:
+    decision_module = pytest.importorskip("policy.decision")
+    from policy.settings import AuthPolicy, IndexSettings, KeyringProvider, Settings
+
+    settings = Settings(
+        keyring_provider=KeyringProvider.SUBPROCESS,
+        indexes=(IndexSettings(name="private", url=INDEX,
+                               authenticate=AuthPolicy(authenticate)),),
+    )
+    decision = decision_module.decide(settings, INDEX + "peerpkg/", username)
+    sources = CredentialSources(env=fake.env, subprocess=fake.backend(), timeout=5)
+    found = sources.find(decision, username)
+    assert [c["argv"] for c in fake.calls()] == argvs
+    if argvs:
+        assert found is not None
+        assert found.password_value == SECRET
