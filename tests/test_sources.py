@@ -352,3 +352,30 @@ def test_config_files_lists_the_pyproject_beside_a_uv_toml(tree: Tree) -> None:
                                       '[tool.keyring-policy]\nkeyring-provider = "native"\n')
     assert tree.load().config_files == (str(tree.project / "uv.toml"),
                                         str(tree.project / "pyproject.toml"))
+
+
+def put_features(tree: Tree, source: str, feature: str, flags: dict[str, object]) -> str:
+    """Set a preview feature list in one source; returns the provenance it must produce."""
+    if source == "cli":
+        flags["preview_features"] = (feature,)
+        return "cli --preview-features"
+    if source == "env":
+        tree.env["UV_PREVIEW_FEATURES"] = feature
+        return "env UV_PREVIEW_FEATURES"
+    relative = {"config-file": "proj/other.toml", "project": "proj/uv.toml",
+                "user": "home/.config/uv/uv.toml", "system": "xdg-system/uv/uv.toml"}[source]
+    path = tree.write(relative, f'\npreview-features = ["{feature}"]\n')
+    if source == "config-file":
+        flags["config_file"] = str(path)
+    return f"{path}:2"
+
+
+@pytest.mark.parametrize(("high", "low"), list(itertools.permutations(SOURCES, 2)))
+def test_preview_list_precedence_of_every_ordered_pair(tree: Tree, high: str, low: str) -> None:
+    flags: dict[str, object] = {}
+    where_high = put_features(tree, high, "pylock", flags)
+    where_low = put_features(tree, low, "json-output", flags)
+    settings = tree.load(**flags)
+    winner = min(high, low, key=SOURCES.index)
+    assert settings.preview.features == {"pylock" if winner == high else "json-output"}
+    assert settings.sources["preview"] == (where_high if winner == high else where_low)
