@@ -7,9 +7,8 @@ problem reported is the first one in document order, as uv's deserializer meets 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -33,8 +32,7 @@ TOOL_UV: PathKey = ("tool", "uv")
 TOOL_POLICY: PathKey = ("tool", "keyring-policy")
 
 
-@dataclass(frozen=True)
-class FileOptions:
+class FileOptions(NamedTuple):
     """One loaded file: its validated options and where each key sits."""
 
     path: Path
@@ -50,8 +48,7 @@ class FileOptions:
         return f"{self.path}:{span.line}" if span else str(self.path)
 
 
-@dataclass(frozen=True)
-class _Problem:
+class _Problem(NamedTuple):
     span: Span | None
     message: str
 
@@ -201,8 +198,7 @@ def load_uv_toml(path: Path, cwd: Path) -> FileOptions:
     return FileOptions(path=path, options=options, spans=spans, prefix=())
 
 
-@dataclass(frozen=True)
-class PyprojectResult:
+class PyprojectResult(NamedTuple):
     """What discovery learns from one `pyproject.toml`."""
 
     file: FileOptions | None  # None: no usable `[tool.uv]` (skipped)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import fnmatch
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 
 from policy import env as names
@@ -25,12 +24,12 @@ from policy.config_file import (
 )
 
 
-@dataclass
 class Found:
     """The project file (if any) and the warnings met on the way."""
 
-    file: FileOptions | None = None
-    warnings: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.file: FileOptions | None = None
+        self.warnings: list[str] = []
 
 
 def _masked_warning(keys: tuple[str, ...]) -> str:
@@ -56,7 +55,7 @@ def find_project_file(start: Path, cwd: Path) -> Found:
                     found.warnings.append(_masked_warning(keys))
                 adjacent = load_pyproject(pyproject, cwd).file
                 if adjacent is not None and adjacent.tool is not None:
-                    file = replace(file, tool=adjacent.tool, tool_where=adjacent.tool_where)
+                    file = file._replace(tool=adjacent.tool, tool_where=adjacent.tool_where)
             found.file = file
             return found
         if pyproject.is_file():

@@ -232,7 +232,8 @@ class UvOptions(BaseModel):
 class KeyringPolicyOptions(BaseModel):
     """`[tool.keyring-policy]` in `pyproject.toml`: a table uv ignores, so `native` fits."""
 
-    model_config = _MODEL
+    # Built on first use: most projects never have this table (start-up time, SPEC §7).
+    model_config = ConfigDict(**_MODEL, defer_build=True)
 
     keyring_provider: KeyringProvider | None = None
 

@@ -16,7 +16,7 @@ decides. Names match exactly after trimming surrounding whitespace.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from policy.errors import ConfigError
 from policy.settings import Preview
@@ -139,8 +139,7 @@ def _enable(names: Iterable[str], warnings: list[str]) -> frozenset[str]:
     return frozenset(enabled)
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     """The resolved preview, which input decided it, and the warnings resolution produced."""
 
     preview: Preview

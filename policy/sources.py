@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 from policy import env as names
@@ -52,23 +51,24 @@ Sourced = tuple[IndexSettings, str]
 T = TypeVar("T")
 
 
-@dataclass
 class Layer:
     """What one origin contributes; every value is paired with where it came from."""
 
-    origin: Origin
-    keyring_provider: tuple[KeyringProvider, str] | None = None
-    pip_keyring_provider: tuple[KeyringProvider, str] | None = None
-    preview: tuple[ConfigPreview, str] | None = None
-    index: list[Sourced] = field(default_factory=list)
-    extra_index_url: list[Sourced] = field(default_factory=list)
-    index_url: Sourced | None = None
-    find_links: list[Sourced] = field(default_factory=list)
-    no_index: tuple[bool, str] | None = None
-    pip_extra_index_url: list[Sourced] = field(default_factory=list)
-    pip_index_url: Sourced | None = None
-    pip_find_links: list[Sourced] = field(default_factory=list)
-    pip_no_index: tuple[bool, str] | None = None
+    # A plain class rather than a dataclass: building dataclasses costs import time (SPEC §7).
+    def __init__(self, origin: Origin) -> None:
+        self.origin = origin
+        self.keyring_provider: tuple[KeyringProvider, str] | None = None
+        self.pip_keyring_provider: tuple[KeyringProvider, str] | None = None
+        self.preview: tuple[ConfigPreview, str] | None = None
+        self.index: list[Sourced] = []
+        self.extra_index_url: list[Sourced] = []
+        self.index_url: Sourced | None = None
+        self.find_links: list[Sourced] = []
+        self.no_index: tuple[bool, str] | None = None
+        self.pip_extra_index_url: list[Sourced] = []
+        self.pip_index_url: Sourced | None = None
+        self.pip_find_links: list[Sourced] = []
+        self.pip_no_index: tuple[bool, str] | None = None
 
 
 def _provider(value: str) -> KeyringProvider:
@@ -122,18 +122,17 @@ def _named(value: str, flag: str, base: Path) -> tuple[str | None, str]:
     return None, _flag_location(value, flag, base)
 
 
-@dataclass
-class _Inputs:
+class _Inputs(NamedTuple):
     """Raw flag-or-variable values, as one of the two command-line-level origins holds them."""
 
+    where: dict[str, str]
     keyring_provider: str | None = None
-    index: Sequence[str] = ()
+    indexes: Sequence[str] = ()  # `--index` (a field may not be called `index`)
     default_index: str | None = None
     index_url: str | None = None
     extra_index_url: Sequence[str] = ()
     find_links: Sequence[str] = ()
     no_index: bool = False
-    where: dict[str, str] = field(default_factory=dict)
 
 
 def _command_line_layer(origin: Origin, inputs: _Inputs, cwd: Path) -> Layer:
@@ -141,7 +140,7 @@ def _command_line_layer(origin: Origin, inputs: _Inputs, cwd: Path) -> Layer:
     where = inputs.where
     if inputs.keyring_provider is not None:
         layer.keyring_provider = (_provider(inputs.keyring_provider), where["keyring_provider"])
-    for value in inputs.index:
+    for value in inputs.indexes:
         name, url = _named(value, "--index <INDEX>", cwd)
         layer.index.append((IndexSettings(name=name, url=url, origin=origin), where["index"]))
     if inputs.default_index is not None:
@@ -180,7 +179,7 @@ class OverridesSource:
         """The flags as a layer."""
         o = self.overrides
         inputs = _Inputs(
-            keyring_provider=o.keyring_provider, index=o.index, default_index=o.default_index,
+            keyring_provider=o.keyring_provider, indexes=o.index, default_index=o.default_index,
             index_url=o.index_url, extra_index_url=o.extra_index_url, find_links=o.find_links,
             no_index=o.no_index,
             where={key: f"cli --{key.replace('_', '-')}" for key in (
@@ -241,7 +240,7 @@ class EnvSource:
         index_url = self._get(names.UV_INDEX_URL, o.index_url is not None)
         inputs = _Inputs(
             keyring_provider=self._get(names.UV_KEYRING_PROVIDER, o.keyring_provider is not None),
-            index=self._split(names.UV_INDEX, bool(o.index), None),
+            indexes=self._split(names.UV_INDEX, bool(o.index), None),
             default_index=default_index or None,
             index_url=index_url or None,
             extra_index_url=self._split(names.UV_EXTRA_INDEX_URL, bool(o.extra_index_url), None),

@@ -9,15 +9,14 @@ span is recorded under the table's path, as toml_edit reports a missing field at
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from policy._compat import tomllib
 
 PathKey = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A 1-based line and column and a length in characters (at least 1)."""
 
     line: int
@@ -25,8 +24,7 @@ class Span:
     length: int
 
 
-@dataclass
-class Spans:
+class Spans(NamedTuple):
     """The spans of one document; `find` falls back to the nearest recorded ancestor."""
 
     keys: dict[PathKey, Span]
