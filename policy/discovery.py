@@ -10,6 +10,7 @@ broken one is warned about and skipped. The XDG rules are uv's on macOS too (not
 from __future__ import annotations
 
 import fnmatch
+import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path, PurePath
@@ -155,8 +156,8 @@ def load_optional(path: Path | None, cwd: Path) -> FileOptions | None:
     if path is None:
         return None
     try:
-        if not path.is_file():
-            return None
+        if not path.is_file() or not os.access(path, os.R_OK):
+            return None  # uv ignores a missing or unreadable user or system file
     except OSError:
         return None
     return load_uv_toml(path, cwd)

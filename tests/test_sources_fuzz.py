@@ -109,7 +109,8 @@ def scratch() -> Iterator[Path]:
         yield root
 
 
-def outcome(root: Path, text: str, pyproject: bool, env: dict[str, str]) -> None:
+def outcome(root: Path, text: str, pyproject: bool, env: dict[str, str],
+            flags: Overrides | None = None) -> None:
     uv_toml = root / "proj" / "uv.toml"
     project = root / "proj" / "pyproject.toml"
     uv_toml.unlink(missing_ok=True)
@@ -121,7 +122,7 @@ def outcome(root: Path, text: str, pyproject: bool, env: dict[str, str]) -> None
         uv_toml.write_text(text, encoding="utf-8")
     full_env = {"HOME": str(root / "home"), "UV_NO_SYSTEM_CONFIG": "1", **env}
     try:
-        result = load_settings(Overrides(), full_env, root / "proj")
+        result = load_settings(flags or Overrides(), full_env, root / "proj")
     except ConfigError as error:
         assert "p@" not in str(error)  # the seeds' password never shows
         return
@@ -145,8 +146,28 @@ def test_mutated_documents(scratch: Path, text: str, pyproject: bool) -> None:
     outcome(scratch, text, pyproject, {})
 
 
+flag_values = st.one_of(st.sampled_from(["", "native", "Subprocess", "a=https://x/",
+                                         "bad name=https://x/", "https://u:p@h:99999/", ",",
+                                         "pylock,", "./wheels", "~nobody/x"]),
+                        st.text(max_size=8))
+overrides = st.builds(
+    Overrides,
+    keyring_provider=st.none() | flag_values,
+    preview=st.none() | st.booleans(),
+    preview_features=st.lists(flag_values, max_size=2).map(tuple),
+    index=st.lists(flag_values, max_size=2).map(tuple),
+    default_index=st.none() | flag_values,
+    index_url=st.none() | flag_values,
+    extra_index_url=st.lists(flag_values, max_size=2).map(tuple),
+    find_links=st.lists(flag_values, max_size=2).map(tuple),
+    no_index=st.booleans(),
+    pip=st.booleans(),
+)
+
+
 @settings(max_examples=500, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(env=environments, text=st.sampled_from(SEEDS))
-def test_environments(scratch: Path, env: dict[str, str], text: str) -> None:
-    outcome(scratch, text, False, env)
+@given(env=environments, text=st.sampled_from(SEEDS), flags=overrides)
+def test_environments_and_flags(scratch: Path, env: dict[str, str], text: str,
+                                flags: Overrides) -> None:
+    outcome(scratch, text, False, env, flags)
