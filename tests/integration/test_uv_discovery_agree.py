@@ -80,6 +80,16 @@ SETUPS = [
     Setup("preview-env-list", {"proj/pyproject.toml": PROJECT,
                                "proj/uv.toml": 'preview-features = ["pylock", "bogus"]\n'},
           env={"UV_PREVIEW_FEATURES": "native-auth,format"}),
+    Setup("config-all-masks-cli-list-but-warns", {"proj/pyproject.toml": PROJECT,
+                                                  "proj/uv.toml": "preview = true\n"},
+          flags={"preview_features": ("bogus-cli",)}),
+    Setup("cli-preview-silences-list", {"proj/pyproject.toml": PROJECT},
+          flags={"preview": True, "preview_features": ("bogus-cli",)}),
+    Setup("env-preview-silences-list", {"proj/pyproject.toml": PROJECT},
+          env={"UV_PREVIEW": "1", "UV_PREVIEW_FEATURES": "bogus-env"}),
+    Setup("masked-config-list-not-warned", {
+        "proj/pyproject.toml": PROJECT, "proj/uv.toml": 'preview-features = ["bogus-cfg"]\n'},
+          env={"UV_PREVIEW_FEATURES": "pylock,bogus-env"}),
     Setup("workspace-member", {
         "proj/pyproject.toml": PROJECT + '[tool.uv]\nkeyring-provider = "subprocess"\n'
                                '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
@@ -133,6 +143,11 @@ def test_uv_agrees(setup: Setup, pip: bool, tmp_path: Path) -> None:
     assert flags is not None
     uv_features = {name for name in re.split(r"[\s,]+", flags.group(1)) if name}
     assert {camel(name) for name in ours.preview.features} == uv_features
-    for warning in ours.warnings:
-        assert f"warning: {warning}" in err
+    settings_warnings = [
+        block.removeprefix("warning: ").rstrip("\n")
+        for block in re.split(r"\n(?=warning: )", err)
+        if block.startswith(("warning: Unknown preview", "warning: Found both",
+                             "warning: Failed to parse"))
+    ]
+    assert [w.split("\n\n")[0] for w in settings_warnings] == list(ours.warnings)
     assert _field(r"no_index: (true|false)", out) == str(ours.no_index).lower()
