@@ -377,11 +377,10 @@ def search_order(indexes: Sequence[Sourced]) -> list[Sourced]:
 
 
 def _ordered_indexes(cli: Layer, env: Layer, files: Layer, pip: bool) -> list[Sourced]:
-    def pick(a: list[Sourced], b: list[Sourced]) -> list[Sourced]:
-        return a or b  # a flag replaces its variable rather than adding to it
-
-    index = pick(cli.index, env.index)
-    extra = pick(cli.extra_index_url, env.extra_index_url)
+    # `EnvSource` already dropped every variable whose flag was given (clap's `env =`), so the
+    # command-line level is the two layers side by side.
+    index = [*cli.index, *env.index]
+    extra = [*cli.extra_index_url, *env.extra_index_url]
     url = cli.index_url or env.index_url
     if pip:
         simple = [*index, *extra, *([url] if url else []),
@@ -391,7 +390,7 @@ def _ordered_indexes(cli: Layer, env: Layer, files: Layer, pip: bool) -> list[So
         chosen = url or files.index_url
         simple = [*index, *files.index, *extra, *files.extra_index_url,
                   *([chosen] if chosen else [])]
-    flat = [*pick(cli.find_links, env.find_links), *files.find_links]
+    flat = [*cli.find_links, *env.find_links, *files.find_links]
     return [*search_order(simple), *flat]
 
 

@@ -52,6 +52,9 @@ SETUPS = [
     Setup("flag-replaces-env", {"proj/pyproject.toml": PROJECT},
           env={"UV_INDEX": f"e={H}/env-index/", "UV_FIND_LINKS": f"{H}/f1/"},
           flags={"index": (f"{H}/cli-index/",), "find_links": (f"{H}/cli-flat/",)}),
+    Setup("flag-index-keeps-env-default", {"proj/pyproject.toml": PROJECT},
+          env={"UV_DEFAULT_INDEX": f"d={H}/env-default/", "UV_EXTRA_INDEX_URL": f"{H}/e/"},
+          flags={"index": (f"{H}/cli-index/",), "find_links": (f"{H}/cli-flat/",)}),
     Setup("three-files", {
         "proj/pyproject.toml": PROJECT,
         "proj/uv.toml": f'extra-index-url = ["{H}/p/"]\n[[index]]\nname = "same"\nurl = "{H}/1/"\n',
