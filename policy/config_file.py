@@ -244,16 +244,3 @@ def _check_tool(table: object, spans: Spans, text: str) -> KeyringPolicyOptions 
         return _cause(problems, text)
     assert isinstance(model, KeyringPolicyOptions)
     return model
-
-
-def tool_uv_keys(path: Path) -> tuple[str, ...]:
-    """The keys an adjacent `pyproject.toml`'s `[tool.uv]` sets (empty when unreadable)."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return ()
-    tool = data.get("tool")
-    table = tool.get("uv") if isinstance(tool, dict) else None
-    if not isinstance(table, dict):
-        return ()
-    return tuple(key for key in UV_KEYS if key in table and key not in PROJECT_ONLY_KEYS)

@@ -21,7 +21,6 @@ from policy.config_file import (
     FileOptions,
     load_pyproject,
     load_uv_toml,
-    tool_uv_keys,
 )
 
 
@@ -51,10 +50,11 @@ def find_project_file(start: Path, cwd: Path) -> Found:
         if uv_toml.is_file():
             file = load_uv_toml(uv_toml, cwd)
             if pyproject.is_file():
-                keys = tool_uv_keys(pyproject)
-                if keys:
-                    found.warnings.append(_masked_warning(keys))
-                adjacent = load_pyproject(pyproject, cwd).file
+                result = load_pyproject(pyproject, cwd)
+                adjacent = result.file
+                # uv warns about masked fields only when that `[tool.uv]` itself is valid.
+                if adjacent is not None and result.tool_uv_keys:
+                    found.warnings.append(_masked_warning(result.tool_uv_keys))
                 if adjacent is not None and adjacent.tool is not None:
                     file = file._replace(tool=adjacent.tool, tool_where=adjacent.tool_where)
             found.file = file

@@ -52,6 +52,12 @@ SETUPS = [
     Setup("flag-replaces-env", {"proj/pyproject.toml": PROJECT},
           env={"UV_INDEX": f"e={H}/env-index/", "UV_FIND_LINKS": f"{H}/f1/"},
           flags={"index": (f"{H}/cli-index/",), "find_links": (f"{H}/cli-flat/",)}),
+    Setup("invalid-adjacent-tool-uv-no-warning", {
+        "proj/uv.toml": 'link-mode = "copy"\n',
+        "proj/pyproject.toml": PROJECT + '[tool.uv]\nbogus = 1\n'
+                               'keyring-provider = "subprocess"\n'}),
+    Setup("empty-adjacent-tool-uv-no-warning", {
+        "proj/uv.toml": 'link-mode = "copy"\n', "proj/pyproject.toml": PROJECT + "[tool.uv]\n"}),
     Setup("flag-index-keeps-env-default", {"proj/pyproject.toml": PROJECT},
           env={"UV_DEFAULT_INDEX": f"d={H}/env-default/", "UV_EXTRA_INDEX_URL": f"{H}/e/"},
           flags={"index": (f"{H}/cli-index/",), "find_links": (f"{H}/cli-flat/",)}),
