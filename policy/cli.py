@@ -166,4 +166,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as Unix tools do.
+        _silence_stdout()
+        return EXIT_FAILED
+    except Exception as error:  # noqa: BLE001 - the last line of defence: never a traceback
+        # An exception's text may quote a secret from somewhere we do not control, so only
+        # its type is shown; -vv logs the traceback (frames, not local values).
+        log.debug("unexpected error", exc_info=True)
+        sys.stderr.write(
+            f"error: unexpected {type(error).__name__}; this is a bug in keyring-policy. "
+            "Run again with -vv for the traceback.\n"
+        )
+        return EXIT_FAILED
     return result
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -1,4 +1,4 @@
-"""`keyring-policy demo` (placeholder until its issue lands)."""
+"""`keyring-policy demo`: the whole flow on an embedded index and an isolated keyring."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No arguments yet."""
+    """The demo takes no arguments of its own."""
 
 
 def run(args: argparse.Namespace) -> int:
-    """Not built yet."""
-    sys.stderr.write("error: `demo` is not implemented yet\n")
-    return 1
+    """Run the narrated demo on stdout."""
+    from policy.demo import run_demo
+
+    return run_demo(sys.stdout)
