@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +11,18 @@ import pytest
 from policy.backends import KeyringBackend, LookupResult, MemoryKeyring, NativeKeyring
 from policy.backends.base import Password
 from policy.credentials import Credentials, CredentialSource
+from policy.decision import Decision, decide
 from policy.errors import KeyringUnavailable
 from policy.lookup import CredentialSources
+from policy.settings import (
+    NATIVE_AUTH,
+    AuthPolicy,
+    IndexKeyring,
+    IndexSettings,
+    KeyringProvider,
+    Preview,
+    Settings,
+)
 from policy.store import CredentialStore
 
 SECRET = "lookup-S3cret-pw"
@@ -21,32 +30,19 @@ URL = "https://pkgs.example.com/simple/peerpkg/"
 INDEX = "https://pkgs.example.com/simple/"
 
 
-@dataclass(frozen=True)
-class Lookup:
-    """Stand-in for `policy.decision.KeyringLookup` (same fields)."""
-
-    kind: str
-    service: str
-    username: str | None
-    creds_mode: bool = False
-
-
-@dataclass(frozen=True)
-class Decision:
-    """Stand-in for `policy.decision.Decision` (the fields `CredentialSources` reads)."""
-
-    url: str = URL
-    sources: tuple[CredentialSource, ...] = tuple(CredentialSource)
-    keyring_lookups: tuple[Lookup, ...] = ()
-    store: bool = False
-    store_service: str | None = None
-    index: Any = None
-
-
-NATIVE_LOOKUPS = (
-    Lookup("native", f"uv-credentials:{INDEX}", None),
-    Lookup("native", "uv:pkgs.example.com", None),
+NATIVE = Settings(
+    keyring_provider=KeyringProvider.NATIVE,
+    preview=Preview(features=frozenset({NATIVE_AUTH})),
+    indexes=(IndexSettings(name="private", url=INDEX),),
 )
+SUBPROCESS = Settings(keyring_provider=KeyringProvider.SUBPROCESS,
+                      indexes=(IndexSettings(name="private", url=INDEX),))
+
+
+def native_decision(username: str | None = None, **index: Any) -> Decision:
+    settings = NATIVE.model_copy(update={
+        "indexes": (IndexSettings(name="private", url=INDEX, **index),)})
+    return decide(settings, URL, username)
 
 
 class Broken(KeyringBackend):
@@ -82,7 +78,7 @@ def _sources(env: dict[str, str], **kwargs: Any) -> CredentialSources:
 
 def test_netrc_beats_the_file_beats_the_keyring(env: dict[str, str]) -> None:
     native = MemoryKeyring({(f"uv-credentials:{INDEX}", "alice"): "k"})
-    decision = Decision(keyring_lookups=NATIVE_LOOKUPS)
+    decision = native_decision()
     sources = _sources(env, native=native)
     found = sources.find(decision, None)
     assert found is not None
@@ -100,31 +96,35 @@ def test_netrc_beats_the_file_beats_the_keyring(env: dict[str, str]) -> None:
 
 
 def test_only_the_decisions_sources_are_consulted(env: dict[str, str]) -> None:
-    Path(env["HOME"], ".netrc").write_text("machine pkgs.example.com login alice password n\n")
     native = MemoryKeyring({("uv:pkgs.example.com", "alice"): SECRET})
-    decision = Decision(sources=(CredentialSource.NATIVE_KEYRING,), keyring_lookups=NATIVE_LOOKUPS)
-    found = _sources(env, native=native).find(decision, "alice")
+    found = _sources(env, native=native).find(native_decision("alice"), "alice")
     assert found is not None
     assert found.source is CredentialSource.NATIVE_KEYRING
     assert native.calls == [("get", f"uv-credentials:{INDEX}", "alice"),
                             ("get", "uv:pkgs.example.com", "alice")]
-    assert _sources(env, native=native).find(Decision(sources=()), "alice") is None
+    native.calls.clear()
+    # `keyring = "skip"`: no keyring at all; `authenticate = "never"`: no source at all
+    skip = native_decision("alice", keyring=IndexKeyring.SKIP)
+    assert _sources(env, native=native).find(skip, "alice") is None
+    assert native.calls == []
+    Path(env["HOME"], ".netrc").write_text("machine pkgs.example.com login alice password n\n")
+    found = _sources(env, native=native).find(skip, "alice")
+    assert found is not None
+    assert found.source is CredentialSource.NETRC
+    never = native_decision("alice", authenticate=AuthPolicy.NEVER)
+    assert _sources(env, native=native).find(never, "alice") is None
+    assert native.calls == []
 
 
 def test_keyring_lookups_in_order_and_by_kind(env: dict[str, str]) -> None:
     native = MemoryKeyring()
     command = MemoryKeyring({("pkgs.example.com", "alice"): SECRET},
                             source=CredentialSource.SUBPROCESS_KEYRING)
-    decision = Decision(keyring_lookups=(
-        *NATIVE_LOOKUPS,
-        Lookup("subprocess", INDEX, "alice"),
-        Lookup("subprocess", "pkgs.example.com", "alice"),
-        Lookup("subprocess", "https://never.example", "alice"),
-    ))
+    decision = decide(SUBPROCESS, URL, "alice")
     found = _sources(env, native=native, subprocess=command).find(decision, "alice")
     assert found is not None
     assert found.source is CredentialSource.SUBPROCESS_KEYRING
-    assert [c[1] for c in native.calls] == [f"uv-credentials:{INDEX}", "uv:pkgs.example.com"]
+    assert native.calls == []
     assert [c[1] for c in command.calls] == [INDEX, "pkgs.example.com"]
 
 
@@ -133,7 +133,7 @@ def test_unavailable_backend_warns_once_naming_the_fix(
 ) -> None:
     broken = Broken()
     sources = _sources(env, native=broken)
-    decision = Decision(keyring_lookups=NATIVE_LOOKUPS)
+    decision = native_decision()
     with caplog.at_level(logging.DEBUG, logger="policy"):
         assert sources.find(decision, "alice") is None
         assert sources.find(decision, "bob") is None
@@ -163,7 +163,7 @@ def test_a_hanging_native_keyring_is_bounded(env: dict[str, str]) -> None:
     sources = CredentialSources(env={**env, "KEYRING_POLICY_TIMEOUT": "0.3"},
                                 native=NativeKeyring(Hanging(), timeout=0.3))
     started = time.monotonic()
-    assert sources.find(Decision(keyring_lookups=NATIVE_LOOKUPS), "alice") is None
+    assert sources.find(native_decision("alice"), "alice") is None
     assert time.monotonic() - started < 2
     release.set()
 
@@ -175,8 +175,8 @@ def test_broken_credentials_file_warns_once(env: dict[str, str],
     store.path.write_text(f'[[credential]\npassword = "{SECRET}"\n')
     sources = _sources(env, native=MemoryKeyring())
     with caplog.at_level(logging.DEBUG, logger="policy"):
-        sources.find(Decision(), None)
-        sources.find(Decision(), None)
+        sources.find(native_decision(), None)
+        sources.find(native_decision(), None)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert "Failed to load credentials from" in warnings[0]
@@ -189,7 +189,7 @@ def test_ambiguous_file_entries_are_a_quiet_miss(env: dict[str, str],
     store.insert("https://pkgs.example.com/", "alice", "a")
     store.insert("https://pkgs.example.com/", "bob", "b")
     with caplog.at_level(logging.DEBUG, logger="policy"):
-        assert _sources(env, native=MemoryKeyring()).find(Decision(), None) is None
+        assert _sources(env, native=MemoryKeyring()).find(native_decision(), None) is None
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
@@ -197,21 +197,24 @@ def test_store_and_keyring_holds(env: dict[str, str]) -> None:
     native = MemoryKeyring()
     sources = _sources(env, native=native)
     service = f"uv-credentials:{INDEX}"
-    decision = Decision(keyring_lookups=NATIVE_LOOKUPS, store=True, store_service=service)
+    decision = native_decision("alice")
+    assert (decision.store, decision.store_service) == (True, service)
     creds = Credentials.basic("alice", SECRET, CredentialSource.ENV)
     assert sources.keyring_holds(decision, creds) is False
     assert sources.store(decision, creds) == service
     assert sources.keyring_holds(decision, creds) is True
     assert sources.keyring_holds(decision, Credentials.basic("alice", "other",
                                                              CredentialSource.ENV)) is False
-    assert sources.store(Decision(store=False, store_service=service), creds) is None
+    gated = decide(NATIVE.model_copy(update={"preview": Preview()}), URL, "alice")
+    assert gated.store is False
+    assert sources.store(gated, creds) is None
     assert sources.store(decision, Credentials.basic("alice", None, CredentialSource.ENV)) is None
 
 
 def test_store_failure_is_one_warning(env: dict[str, str],
                                       caplog: pytest.LogCaptureFixture) -> None:
     sources = _sources(env, native=Broken())
-    decision = Decision(store=True, store_service=f"uv-credentials:{INDEX}")
+    decision = native_decision("alice")
     creds = Credentials.basic("alice", SECRET, CredentialSource.URL)
     with caplog.at_level(logging.DEBUG, logger="policy"):
         assert sources.store(decision, creds) is None
@@ -234,26 +237,24 @@ def test_timeout_zero_means_no_deadline(env: dict[str, str]) -> None:
 def test_verbose_output_tells_a_miss_from_an_unavailable_backend(
     env: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    decision = Decision(keyring_lookups=NATIVE_LOOKUPS[:1])
+    decision = native_decision("alice")
     with caplog.at_level(logging.INFO, logger="policy"):
         _sources(env, native=MemoryKeyring()).find(decision, "alice")
         _sources(env, native=Broken()).find(decision, "alice")
     info = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
     assert info[0].startswith("Not found: no entry in the system keyring for uv-credentials:")
-    assert info[1].startswith("Keyring unavailable: the system keyring could not answer")
+    assert info[1].startswith("Not found: no entry in the system keyring for uv:pkgs.example.com")
+    assert info[2].startswith("Keyring unavailable: the system keyring could not answer")
 
 
 @pytest.mark.parametrize("username", ["alice", None])
 def test_real_decision_finds_what_uv_auth_login_stored(env: dict[str, str],
                                                        username: str | None) -> None:
-    decision_module = pytest.importorskip("policy.decision")
-    from policy.settings import IndexSettings, KeyringProvider, Preview, Settings
-
     index = "http://127.0.0.1:8080/simple/"
     settings = Settings(keyring_provider=KeyringProvider.NATIVE,
                         preview=Preview(features=frozenset({"native-auth"})),
                         indexes=(IndexSettings(name="private", url=index),))
-    decision = decision_module.decide(settings, index + "peerpkg/", username)
+    decision = decide(settings, index + "peerpkg/", username)
     native = MemoryKeyring({("uv:http://127.0.0.1:8080", "alice"): SECRET})
     found = _sources(env, native=native).find(decision, username)
     assert found is not None

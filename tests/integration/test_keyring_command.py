@@ -17,7 +17,9 @@ from policy.backends import KeyringBackend, LookupStatus, SubprocessKeyring
 from policy.backends.subprocess_ import MODE_UNSUPPORTED_WARNING
 from policy.backends.testing import BackendContract
 from policy.credentials import CredentialSource
+from policy.decision import Decision, decide
 from policy.lookup import CredentialSources
+from policy.settings import AuthPolicy, IndexSettings, KeyringProvider, Settings
 from tests.support import fake_keyring, services
 
 pytestmark = pytest.mark.integration
@@ -52,31 +54,18 @@ def fake(tmp_path: Path) -> Fake:
     return Fake(env, log)
 
 
-@dataclass(frozen=True)
-class Lookup:
-    kind: str
-    service: str
-    username: str | None
-    creds_mode: bool = False
-
-
-@dataclass(frozen=True)
-class Decision:
-    url: str = INDEX + "peerpkg/"
-    sources: tuple[CredentialSource, ...] = (CredentialSource.SUBPROCESS_KEYRING,)
-    keyring_lookups: tuple[Lookup, ...] = ()
-    store: bool = False
-    store_service: str | None = None
-
-
-def lookups(username: str | None) -> tuple[Lookup, ...]:
-    services_ = (INDEX, "127.0.0.1:8080", "http://127.0.0.1:8080")
-    return tuple(Lookup("subprocess", s, username, username is None) for s in services_)
+def policy_decision(username: str | None) -> Decision:
+    """The real policy's decision for the subprocess provider (`always` without a username)."""
+    authenticate = AuthPolicy.AUTO if username else AuthPolicy.ALWAYS
+    settings = Settings(keyring_provider=KeyringProvider.SUBPROCESS,
+                        indexes=(IndexSettings(name="private", url=INDEX,
+                                               authenticate=authenticate),))
+    return decide(settings, INDEX + "peerpkg/", username)
 
 
 def test_uv_argv_order_and_trimmed_password(fake: Fake) -> None:
     sources = CredentialSources(env=fake.env, subprocess=fake.backend(), timeout=5)
-    found = sources.find(Decision(keyring_lookups=lookups(services.USER)), services.USER)
+    found = sources.find(policy_decision(services.USER), services.USER)
     assert found is not None
     assert (found.username, found.password_value) == (services.USER, SECRET)
     assert found.source is CredentialSource.SUBPROCESS_KEYRING
@@ -87,7 +76,7 @@ def test_uv_argv_order_and_trimmed_password(fake: Fake) -> None:
 
 def test_creds_mode_without_username(fake: Fake) -> None:
     sources = CredentialSources(env=fake.env, subprocess=fake.backend(), timeout=5)
-    found = sources.find(Decision(keyring_lookups=lookups(None)), None)
+    found = sources.find(policy_decision(None), None)
     assert found is not None
     assert (found.username, found.password_value) == (services.USER, SECRET)
     assert [c["argv"] for c in fake.calls()] == [
@@ -107,8 +96,8 @@ def test_hanging_command_is_killed_at_the_deadline(fake: Fake,
     sources = CredentialSources(env=fake.env, subprocess=fake.backend(timeout=1.0))
     started = time.monotonic()
     with caplog.at_level(logging.DEBUG, logger="policy"):
-        assert sources.find(Decision(keyring_lookups=lookups(services.USER)), services.USER) is None
-        assert sources.find(Decision(keyring_lookups=lookups(services.USER)), "bob") is None
+        assert sources.find(policy_decision(services.USER), services.USER) is None
+        assert sources.find(policy_decision(services.USER), "bob") is None
     elapsed = time.monotonic() - started
     assert elapsed < 3, elapsed
     calls = fake.calls()
@@ -124,8 +113,8 @@ def test_garbage_output_is_unavailable(fake: Fake, caplog: pytest.LogCaptureFixt
     fake.env["FAKE_KEYRING_MODE"] = "garbage"
     sources = CredentialSources(env=fake.env, subprocess=fake.backend())
     with caplog.at_level(logging.WARNING, logger="policy"):
-        assert sources.find(Decision(keyring_lookups=lookups(services.USER)), services.USER) is None
-        assert sources.find(Decision(keyring_lookups=lookups(None)), None) is None
+        assert sources.find(policy_decision(services.USER), services.USER) is None
+        assert sources.find(policy_decision(None), None) is None
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert "not UTF-8" in warnings[0]
@@ -144,7 +133,7 @@ def test_old_keyring_without_mode_warns_once_with_uvs_text(
     fake.env["FAKE_KEYRING_MODE"] = "old"
     sources = CredentialSources(env=fake.env, subprocess=fake.backend())
     with caplog.at_level(logging.WARNING, logger="policy"):
-        assert sources.find(Decision(keyring_lookups=lookups(None)), None) is None
+        assert sources.find(policy_decision(None), None) is None
     assert [r.getMessage() for r in caplog.records] == [MODE_UNSUPPORTED_WARNING]
     assert len(fake.calls()) == 3
 
@@ -154,7 +143,7 @@ def test_missing_executable_is_one_debug_line(tmp_path: Path,
     env = {**services.isolated_home(tmp_path), "PATH": str(tmp_path / "empty")}
     sources = CredentialSources(env=env, subprocess=SubprocessKeyring(env=env), timeout=5)
     with caplog.at_level(logging.DEBUG, logger="policy"):
-        assert sources.find(Decision(keyring_lookups=lookups(services.USER)), services.USER) is None
+        assert sources.find(policy_decision(services.USER), services.USER) is None
     failures = [r for r in caplog.records if "Failure running `keyring`" in r.getMessage()]
     assert len(failures) == 1
     assert failures[0].levelno == logging.DEBUG
@@ -224,15 +213,12 @@ def test_no_username_without_creds_mode_runs_nothing(fake: Fake) -> None:
 def test_decide_then_find_calls_the_command_as_uv(
     fake: Fake, username: str | None, authenticate: str, argvs: list[list[str]]
 ) -> None:
-    decision_module = pytest.importorskip("policy.decision")
-    from policy.settings import AuthPolicy, IndexSettings, KeyringProvider, Settings
-
     settings = Settings(
         keyring_provider=KeyringProvider.SUBPROCESS,
         indexes=(IndexSettings(name="private", url=INDEX,
                                authenticate=AuthPolicy(authenticate)),),
     )
-    decision = decision_module.decide(settings, INDEX + "peerpkg/", username)
+    decision = decide(settings, INDEX + "peerpkg/", username)
     sources = CredentialSources(env=fake.env, subprocess=fake.backend(), timeout=5)
     found = sources.find(decision, username)
     assert [c["argv"] for c in fake.calls()] == argvs
