@@ -11,14 +11,22 @@ import subprocess
 import sys
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from policy.backends import MemoryKeyring, NativeKeyring, SubprocessKeyring
 from policy.credentials import Credentials, CredentialSource
+from policy.decision import decide
 from policy.lookup import CredentialSources
+from policy.settings import (
+    NATIVE_AUTH,
+    AuthPolicy,
+    IndexSettings,
+    KeyringProvider,
+    Preview,
+    Settings,
+)
 from policy.store import CredentialStore
 from tests.support import fake_keyring, services
 
@@ -127,21 +135,10 @@ def test_native_auth_commands_never_print_the_password(
     assert "no keyring backend is available" in failed.stderr
 
 
-@dataclass(frozen=True)
-class Lookup:
-    kind: str
-    service: str
-    username: str | None
-    creds_mode: bool = False
-
-
-@dataclass(frozen=True)
-class Decision:
-    url: str
-    keyring_lookups: tuple[Lookup, ...]
-    sources: tuple[CredentialSource, ...] = tuple(CredentialSource)
-    store: bool = True
-    store_service: str | None = None
+def _settings(provider: KeyringProvider, authenticate: AuthPolicy = AuthPolicy.AUTO) -> Settings:
+    return Settings(keyring_provider=provider,
+                    preview=Preview(features=frozenset({NATIVE_AUTH})),
+                    indexes=(IndexSettings(name="private", url=URL, authenticate=authenticate),))
 
 
 def _text_of(result: object) -> str:
@@ -173,16 +170,16 @@ def test_lookup_paths_never_log_the_password(
             env["FAKE_KEYRING_MODE"] = mode
             command = SubprocessKeyring(env=env, timeout=1.0 if mode == "hang" else 10)
             sources = CredentialSources(env=env, subprocess=command, native=MemoryKeyring())
-            for username in ("alice", None):
-                lookups = (Lookup("subprocess", URL, username, username is None),
-                           Lookup("subprocess", "127.0.0.1:8651", username, username is None))
-                seen.append(sources.find(Decision(URL, lookups, store=False), username))
+            for username, authenticate in (("alice", AuthPolicy.AUTO), (None, AuthPolicy.ALWAYS)):
+                decision = decide(_settings(KeyringProvider.SUBPROCESS, authenticate),
+                                  URL + "peerpkg/", username)
+                seen.append(sources.find(decision, username))
             if mode == "hang":
                 break
         # the real Secret Service: store, holds, read with and without a username
         sources = CredentialSources(env=home, native=native)
-        decision = Decision(URL, (Lookup("native", store_service, None),),
-                            store_service=store_service)
+        decision = decide(_settings(KeyringProvider.NATIVE), URL + "peerpkg/", "alice")
+        assert decision.store_service == store_service
         credentials = Credentials.basic("alice", SECRET, CredentialSource.ENV)
         try:
             seen.append(sources.store(decision, credentials))

@@ -16,7 +16,9 @@ import pytest
 
 from policy.backends import NativeKeyring
 from policy.credentials import CredentialSource
+from policy.decision import decide
 from policy.lookup import CredentialSources
+from policy.settings import NATIVE_AUTH, IndexSettings, KeyringProvider, Preview, Settings
 from policy.store import CredentialStore
 from tests.support import services
 
@@ -163,21 +165,9 @@ def test_eight_concurrent_logins_lose_no_entry(text_store: Runner) -> None:
 # ------------------------------------------------------------------ the native store
 
 
-@dataclass(frozen=True)
-class Lookup:
-    kind: str
-    service: str
-    username: str | None
-    creds_mode: bool = False
-
-
-@dataclass(frozen=True)
-class Decision:
-    url: str
-    keyring_lookups: tuple[Lookup, ...]
-    sources: tuple[CredentialSource, ...] = (CredentialSource.NATIVE_KEYRING,)
-    store: bool = False
-    store_service: str | None = None
+def native_settings() -> Settings:
+    return Settings(keyring_provider=KeyringProvider.NATIVE,
+                    preview=Preview(features=frozenset({NATIVE_AUTH})))
 
 
 def _secret_service_backend() -> NativeKeyring:
@@ -202,13 +192,17 @@ def test_uv_native_login_reads_here(native: Runner) -> None:
             found = backend.get(service, username).credentials
             assert found is not None
             assert (found.username, found.password_value) == ("alice", SECRET)
-        sources = CredentialSources(env=native.env, native=backend)
-        lookups = (Lookup("native", f"uv-credentials:{url}", None),
-                   Lookup("native", f"uv:127.0.0.1:{port}", None),
-                   Lookup("native", service, None))
-        found = sources.find(Decision(url + "peerpkg/", lookups), None)
-        assert found is not None
-        assert found.source is CredentialSource.NATIVE_KEYRING
+        # the real policy (native provider, index configured) finds it, with and without a
+        # username
+        settings = native_settings().model_copy(
+            update={"indexes": (IndexSettings(name="private", url=url),)})
+        for username in ("alice", None):
+            decision = decide(settings, url + "peerpkg/", username)
+            sources = CredentialSources(env=native.env, native=backend)
+            found = sources.find(decision, username)
+            assert found is not None
+            assert found.source is CredentialSource.NATIVE_KEYRING
+            assert found.password_value == SECRET
         assert not store_path(native).exists()
     finally:
         native.uv("auth", "logout", url, "--username", "alice", "--preview-features",
