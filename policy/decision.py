@@ -20,6 +20,7 @@ Keyring service names, in the order they are tried:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -128,6 +129,7 @@ def _url_username(url: str) -> str | None:
     return unquote(username) if username else None
 
 
+@lru_cache(maxsize=256)
 def _safe_index(index: IndexSettings) -> IndexSettings:
     """The index with credentials removed from its URLs, so that a Decision never holds one."""
     update: dict[str, str] = {"url": strip_credentials(index.url)}

@@ -8,6 +8,7 @@ while here the longest path-segment prefix wins and ties go to the first in prio
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from policy.redact import strip_credentials
@@ -64,6 +65,7 @@ class Realm:
         return f"{self.scheme}://{self.host_port}"
 
 
+@lru_cache(maxsize=4096)
 def normalize_url(url: str) -> str:
     """`url` without credentials, as uv's URL type prints it.
 
@@ -125,6 +127,30 @@ def _segments(path: str) -> int:
     return sum(1 for segment in path.split("/") if segment)
 
 
+# Parsing dominates matching, and a process asks about the same few index URLs for every
+# request: these pure functions are memoised (the caches only ever hold derived values).
+@lru_cache(maxsize=4096)
+def _location(url: str) -> tuple[Realm, str] | None:
+    """The realm and path (`/` when empty) of `url`, credentials ignored; None if malformed."""
+    try:
+        parts, port = _split(strip_credentials(url))
+    except ValueError:
+        return None
+    return Realm(parts.scheme.lower(), _host(parts), port), parts.path or "/"
+
+
+@lru_cache(maxsize=1024)
+def _candidates(index_url: str) -> tuple[tuple[Realm, str, int], ...]:
+    """(realm, path, segment count) of an index URL and of its root URL."""
+    base = strip_credentials(index_url)
+    found = []
+    for candidate in (base, root_url(base)):
+        location = _location(candidate)
+        if location is not None:
+            found.append((*location, _segments(location[1])))
+    return tuple(found)
+
+
 def match_index(settings: Settings, url: str) -> IndexSettings | None:
     """The index `url` belongs to, or None (a direct URL, a file host outside every index).
 
@@ -132,26 +158,16 @@ def match_index(settings: Settings, url: str) -> IndexSettings | None:
     same realm as `url`; the one that is the longest path-segment prefix of `url`'s path
     wins, the first in priority order on a tie.
     """
-    try:
-        target, target_port = _split(strip_credentials(url))
-    except ValueError:
+    target = _location(url)
+    if target is None:
         return None
-    realm = Realm(target.scheme.lower(), _host(target), target_port)
-    path = target.path or "/"
+    realm, path = target
     best: IndexSettings | None = None
     best_length = -1
     for index in search_indexes(settings):
-        base = strip_credentials(index.url)
-        for candidate in (base, root_url(base)):
-            try:
-                parts, port = _split(candidate)
-            except ValueError:
-                continue
-            if Realm(parts.scheme.lower(), _host(parts), port) != realm:
-                continue
-            prefix = parts.path or "/"
-            length = _segments(prefix)
-            if length > best_length and is_path_prefix(prefix, path):
+        for candidate_realm, prefix, length in _candidates(index.url):
+            if (length > best_length and candidate_realm == realm
+                    and is_path_prefix(prefix, path)):
                 best, best_length = index, length
     return best
 
