@@ -40,7 +40,7 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _global_options(suppress: bool) -> argparse.ArgumentParser:
+def _global_options(suppress: bool) -> _Parser:
     """The options every subcommand takes, before or after its name.
 
     The copy attached to subcommands uses SUPPRESS defaults so that a value given before the

@@ -17,13 +17,13 @@ from keyring.backend import KeyringBackend
 from keyring.credentials import SimpleCredential
 
 
-class DemoFileKeyring(KeyringBackend):  # type: ignore[misc]
+class DemoFileKeyring(KeyringBackend):
     """Entries `{service: {username: password}}` in a 0600 JSON file."""
 
     priority = -1  # never chosen automatically
 
     def __init__(self, path: Path) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.path = path
 
     def _load(self) -> dict[str, dict[str, str]]:
