@@ -52,10 +52,16 @@ def progress(deadline: Deadline, message: str) -> None:
     sys.stderr.flush()
 
 
-def machine() -> dict[str, Any]:
+def load_average() -> list[float]:
+    """1-, 5- and 15-minute load: timings on a busy machine are slower and noisier."""
+    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else []
+
+
+def machine(load_at_start: list[float]) -> dict[str, Any]:
     return {"platform": platform.platform(), "machine": platform.machine(),
             "cpus": os.cpu_count(), "python": platform.python_version(),
-            "uv": uv_version(), "pip": pip_version()}
+            "uv": uv_version(), "pip": pip_version(),
+            "load_average_start": load_at_start, "load_average_end": load_average()}
 
 
 def run_tool(world: World, tool: Tool, scenario: Scenario, runs: int,
@@ -102,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     deadline = Deadline(args.budget)
     started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    load_at_start = load_average()
     wanted_tools = [t for t in TOOLS if t.key in args.tools.split(",")]
     wanted = [s for s in SCENARIOS if s.id in args.scenarios.split(",")]
     built_at_start, probe_start = policy_built()
@@ -150,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     record = {
         "schema": 1, "started": started, "duration_s": round(deadline.elapsed, 1),
         "quick": args.quick, "runs": args.runs, "projects": args.projects,
-        "machine": machine(),
+        "machine": machine(load_at_start),
         "policy_probe": {"start": probe_start, "end": probe_end},
         "scenarios": scenarios, "policy": policy_record,
         "comparisons": compare(scenarios),

@@ -25,6 +25,10 @@ BODY = b'<!DOCTYPE html><html><body><a href="/packages/x-1.0-py3-none-any.whl">x
 def make_handler(expected: str, counts: Counter[int], lock: threading.Lock) -> type:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # One write per response, sent at once: headers and body in separate unbuffered
+        # writes meet Nagle's algorithm and delayed ACKs, 40 ms a request.
+        wbufsize = -1
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: object) -> None:
             pass

@@ -46,6 +46,8 @@ def concurrent(world: World, tasks: int) -> dict[str, Any]:
         "auth_failures": counts["auth_failures"], "requests": counts["requests"],
         "statuses": result.get("statuses"), "seconds": result.get("seconds"),
         "target": "lookups == 1", "met": bool(result.get("ok")) and counts["lookups"] == 1,
+        # SPEC §7 also bounds wasted round trips: at most one 401/403 per realm per process.
+        "wasted_target": "401/403 <= 1", "wasted_met": counts["auth_failures"] <= 1,
         **({"error": result["error"]} if "error" in result else {}),
     }
 

@@ -46,9 +46,9 @@ def policy_lines(figures: dict[str, Any]) -> list[str]:
         failed = "" if c["ok"] else f" (failed: {c.get('error') or c.get('statuses')})"
         lines.append(
             f"  {c['tasks']} concurrent async fetches behind one 401: lookups {c['lookups']}, "
-            f"401/403 {c['auth_failures']}, requests {c['requests']}"
-            f"{failed}"
-            f"  [{c['target']}: {_mark(c)}]")
+            f"401/403 {c['auth_failures']}, requests {c['requests']}{failed}"
+            f"  [{c['target']}: {_mark(c)}; {c['wasted_target']}: "
+            f"{'meets' if c['wasted_met'] else 'MISSES'}]")
     o = figures.get("overhead", {})
     if o:
         text = (f"ratio {o['ratio']:.3f} ({o['overhead_us_per_request']:+.1f} us/request, "
@@ -79,7 +79,9 @@ def render(record: dict[str, Any]) -> str:
     machine = record["machine"]
     lines = [f"keyring-policy benchmark, {record['started']} on {machine['platform']}, "
              f"{machine['cpus']} CPUs, Python {machine['python']}; "
-             f"{machine['uv']}; {machine['pip']}; median of {record['runs']} run(s)", ""]
+             f"{machine['uv']}; {machine['pip']}; median of {record['runs']} run(s); "
+             f"load average {machine['load_average_start'][:1]} -> "
+             f"{machine['load_average_end'][:1]}", ""]
     for scenario in record["scenarios"]:
         lines += [*scenario_table(scenario), ""]
     lines += policy_lines(record["policy"])
