@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from policy._compat import StrEnum
 from policy.credentials import CredentialSource
-from policy.index import Realm, match_index, normalize_url, root_url
+from policy.index import PYPI_INDEX, Realm, match_index, normalize_url, root_url
 from policy.redact import strip_credentials
 from policy.settings import (
     NATIVE_AUTH,
@@ -160,7 +160,7 @@ def decide(settings: Settings, url: str, username: str | None = None) -> Decisio
 
     `username` is a username already known for the request (from its URL, the environment
     or an earlier answer); without one, the request URL's and then the index URL's username
-    count as known.
+    count as known. Raises ValueError for a URL that cannot be parsed (a malformed port).
     """
     clean_url = normalize_url(url)
     realm = Realm.from_url(clean_url)
@@ -217,7 +217,8 @@ def decide(settings: Settings, url: str, username: str | None = None) -> Decisio
     if KeyringKind.SUBPROCESS in kinds:
         sources.append(CredentialSource.SUBPROCESS_KEYRING)
 
-    store = _store(provider, native_auth, index, skip, lookups, reasons)
+    configured = matched is not None and matched is not PYPI_INDEX
+    store = _store(provider, native_auth, index, configured, skip, lookups, reasons)
     return decision(tuple(sources), store)
 
 
@@ -284,6 +285,7 @@ def _store(
     provider: KeyringProvider,
     native_auth: bool,
     index: IndexSettings | None,
+    configured: bool,
     skip: bool,
     lookups: list[KeyringLookup],
     reasons: list[str],
@@ -302,6 +304,10 @@ def _store(
         return False
     if index is None:
         reasons.append("credentials are not stored: the URL belongs to no configured index")
+        return False
+    if not configured:
+        reasons.append("credentials are not stored: the implicit PyPI default is not a "
+                       "configured index")
         return False
     if index.keyring is IndexKeyring.READ:
         reasons.append(f'credentials are not stored: {_label(index)} has `keyring = "read"`')

@@ -226,6 +226,22 @@ def test_files_under_the_root_url_belong_to_the_index() -> None:
     assert decision.store_service == f"uv-credentials:{IDX}"
 
 
+def test_the_implicit_pypi_default_is_read_but_never_stored() -> None:
+    config = Settings(keyring_provider=N, preview=Preview(all=True))
+    decision = decide(config, "https://pypi.org/simple/anyio/")
+    assert decision.index is not None and decision.index.url == "https://pypi.org/simple"
+    assert list(decision.keyring_services) == ["uv-credentials:https://pypi.org/simple",
+                                               "uv:pypi.org"]
+    assert decision.store is False
+    assert decision.reasons == (
+        "credentials are not stored: the implicit PyPI default is not a configured index",)
+
+
+def test_a_malformed_url_is_a_value_error() -> None:
+    with pytest.raises(ValueError):
+        decide(make_settings(N), "https://pkgs.example.com:port/simple/")
+
+
 def test_http_indexes_get_the_scheme_forms() -> None:
     idx = "http://127.0.0.1:8080/simple/"
     native = decide(make_settings(N, url=idx), idx + "foo/")
@@ -344,7 +360,7 @@ def test_properties(config: Settings, url: str, username: str | None) -> None:
     if decision.store:
         assert config.keyring_provider is KeyringProvider.NATIVE
         assert config.native_auth
-        assert decision.index is not None
+        assert decision.index is not None and decision.index.url != "https://pypi.org/simple"
         assert decision.index.keyring in (IndexKeyring.AUTO, IndexKeyring.STORE)
         assert decision.authenticate is not AuthPolicy.NEVER
         assert decision.store_service == f"uv-credentials:{decision.index.url}" or (
