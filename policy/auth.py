@@ -30,17 +30,18 @@ import httpx
 from policy.cache import CredentialsCache, SingleFlight, realm_key
 from policy.credentials import Credentials, CredentialSource
 from policy.errors import IncompleteCredentials, MissingCredentials, PolicyError
+from policy.index import search_indexes
 from policy.redact import redact_url, strip_credentials
 from policy.settings import AuthPolicy, Settings
 
 if TYPE_CHECKING:
     from policy.decision import Decision
-
     from policy.lookup import CredentialSources
 
 log = logging.getLogger("policy.auth")
 
 MAX_REDIRECTS = 10
+_MEMO_LIMIT = 4096
 RETRY_STATUSES = frozenset({401, 403, 404})
 _STORABLE_SOURCES = frozenset({CredentialSource.URL, CredentialSource.ENV})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -72,9 +73,10 @@ Flow = Generator[Step, Any, httpx.Response]
 
 def request_credentials(request: httpx.Request) -> Credentials | None:
     """Credentials the request itself carries: URL userinfo first, then a Basic header."""
-    from_url = Credentials.from_url(str(request.url))
-    if from_url is not None:
-        return from_url
+    if request.url.userinfo:
+        from_url = Credentials.from_url(str(request.url))
+        if from_url is not None:
+            return from_url
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "basic" or not value:
@@ -160,19 +162,15 @@ class PolicyAuth(httpx.Auth):
         self._sources = sources
         self.follow_redirects = follow_redirects
         self.cache = CredentialsCache()
-        self.cache.seed(self._seed_indexes(), self._env)
+        self.cache.seed(search_indexes(settings), self._env)
         self.lookups: SingleFlight[Credentials] = SingleFlight()
         self.stored: list[dict[str, str]] = []
         self._store_lock = threading.Lock()
         self._store_attempts: set[tuple[str | None, str | None]] = set()
         self._warned_gate = False
-
-    def _seed_indexes(self) -> tuple[Any, ...]:
-        try:
-            from policy.index import search_indexes
-        except ImportError:  # pragma: no cover - until policy.index lands
-            return tuple(self._settings.indexes)
-        return tuple(search_indexes(self._settings))
+        # decide() is pure for fixed settings: remember its answers (bounded).
+        self._decisions: dict[tuple[str, str | None], Decision] = {}
+        self._headers: dict[tuple[str | None, str | None], str] = {}
 
     def __repr__(self) -> str:
         return f"PolicyAuth(provider={self._settings.keyring_provider.value!r})"
@@ -193,7 +191,13 @@ class PolicyAuth(httpx.Auth):
             request, hops = following, hops + 1
 
     def _decision(self, url: str, username: str | None) -> Decision:
-        decision = self._decide(self._settings, url, username)
+        key = (url, username)
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decide(self._settings, url, username)
+            if len(self._decisions) >= _MEMO_LIMIT:
+                self._decisions.clear()
+            self._decisions[key] = decision
         if decision.preview_gate and not self._warned_gate:
             with self._store_lock:
                 warn, self._warned_gate = not self._warned_gate, True
@@ -212,6 +216,16 @@ class PolicyAuth(httpx.Auth):
             found = self.cache.get_realm(realm_key(url), username)
         return found
 
+    def _attach(self, request: httpx.Request, credentials: Credentials) -> None:
+        key = (credentials.username, credentials.password_value)
+        header = self._headers.get(key)
+        if header is None:
+            header = credentials.authorization_header()
+            if len(self._headers) >= _MEMO_LIMIT:
+                self._headers.clear()
+            self._headers[key] = header
+        request.headers["Authorization"] = header
+
     @staticmethod
     def _lookup_key(decision: Decision, url: str, username: str | None) -> tuple[str, str | None]:
         if decision.index is not None:
@@ -229,7 +243,7 @@ class PolicyAuth(httpx.Auth):
         if decision.authenticate == AuthPolicy.NEVER:
             # Sent as it is: only what the request itself carries (uv sends URL userinfo).
             if given is not None:
-                _attach(request, given)
+                self._attach(request, given)
             response: httpx.Response = yield request
             return response
 
@@ -240,8 +254,10 @@ class PolicyAuth(httpx.Auth):
                 candidate = self._known(decision, url, partial.username) or partial
             else:
                 candidate = partial
+        cached = candidate is not None and candidate is not given  # nothing new to remember
         username = candidate.username if candidate is not None else None
-        if given is None and username is not None:
+        if username != (given.username if given else None):
+            # Which keyring entries to ask depends on the username; nothing else does.
             decision = self._decision(url, username)
         key = self._lookup_key(decision, url, username)
 
@@ -252,7 +268,7 @@ class PolicyAuth(httpx.Auth):
                 found: Credentials | None = yield Lookup(key, decision, username)
                 looked = True
                 if found is not None and (found.is_authenticated or candidate is None):
-                    candidate = found
+                    candidate, cached = found, False
             if decision.authenticate == AuthPolicy.ALWAYS:
                 if candidate is None:
                     raise MissingCredentials(f"Missing credentials for {redact_url(url)}")
@@ -260,11 +276,11 @@ class PolicyAuth(httpx.Auth):
                     raise IncompleteCredentials(f"Incomplete credentials for {redact_url(url)}")
 
         if candidate is not None:
-            _attach(request, candidate)
+            self._attach(request, candidate)
         response = yield request
         if response.is_success:
             if candidate is not None:
-                yield from self._succeeded(decision, url, candidate)
+                yield from self._succeeded(decision, url, candidate, remember=not cached)
             return response
         if response.status_code not in RETRY_STATUSES or looked:
             return response
@@ -273,17 +289,18 @@ class PolicyAuth(httpx.Auth):
         if found is None or not found.is_authenticated or _same(found, candidate):
             return response
         log.debug("retrying %s with credentials from %s", redact_url(url), found.source.value)
-        _attach(request, found)
+        self._attach(request, found)
         retried: httpx.Response = yield request
         if retried.is_success:
             yield from self._succeeded(decision, url, found)
         return retried
 
     def _succeeded(
-        self, decision: Decision, url: str, credentials: Credentials
+        self, decision: Decision, url: str, credentials: Credentials, *, remember: bool = True
     ) -> Generator[Step, Any, None]:
         """Remember what worked; store it when the decision allows. Never from a failure."""
-        self.cache.insert(url, credentials, replace_stale=True)
+        if remember:
+            self.cache.insert(url, credentials, replace_stale=True)
         if not (
             decision.store
             and credentials.source in _STORABLE_SOURCES
@@ -364,10 +381,6 @@ class PolicyAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """httpx's plain interface: as `sync_auth_flow` (lookups block the caller)."""
         return self.sync_auth_flow(request)
-
-
-def _attach(request: httpx.Request, credentials: Credentials) -> None:
-    request.headers["Authorization"] = credentials.authorization_header()
 
 
 def _same(a: Credentials, b: Credentials | None) -> bool:

@@ -17,44 +17,38 @@ import asyncio
 import threading
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
 from policy.credentials import Credentials
+from policy.index import Realm, root_url
 from policy.redact import strip_credentials
 from policy.settings import IndexSettings
 
 T = TypeVar("T")
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+def _clean(url: str) -> str:
+    return strip_credentials(url) if "@" in url else url
 
 
+@lru_cache(maxsize=4096)
 def realm_key(url: str) -> str:
-    """`scheme://host[:port]` of `url`, the default port of the scheme left out (uv's realm)."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    port = parts.port
-    if port is None or port == _DEFAULT_PORTS.get(scheme):
-        return f"{scheme}://{host}"
-    return f"{scheme}://{host}:{port}"
+    """`str(Realm.from_url(url))`: `scheme://host[:port]`, default ports left out (uv's realm).
+
+    Memoised: a pure function of the string, asked several times for every request. An
+    unparseable URL is its own realm, so it matches nothing else.
+    """
+    try:
+        return str(Realm.from_url(url))
+    except ValueError:
+        return url
 
 
-def _path_segments(url: str) -> list[str]:
-    return [segment for segment in urlsplit(url).path.split("/") if segment]
-
-
-def root_url(url: str) -> str:
-    """The index URL without a trailing `simple` / `+simple` segment (uv's `IndexUrl::root`)."""
-    parts = urlsplit(url)
-    path = parts.path
-    trimmed = path[:-1] if path.endswith("/") else path
-    head, _, last = trimmed.rpartition("/")
-    if last.lower() in {"simple", "+simple"}:
-        return parts._replace(path=head + "/" if head or path.startswith("/") else head).geturl()
-    return url
+@lru_cache(maxsize=4096)
+def _components(url: str) -> tuple[str, ...]:
+    """Realm, then the non-empty path segments: the trie's path for `url` (memoised)."""
+    return (realm_key(url), *(part for part in urlsplit(url).path.split("/") if part))
 
 
 @dataclass
@@ -69,12 +63,9 @@ class _UrlTrie:
     def __init__(self) -> None:
         self._root = _Node()
 
-    def _components(self, url: str) -> list[str]:
-        return [realm_key(url), *_path_segments(url)]
-
     def get(self, url: str) -> Credentials | None:
         node = self._root
-        for component in self._components(url):
+        for component in _components(url):
             child = node.children.get(component)
             if child is None:
                 return None
@@ -85,7 +76,7 @@ class _UrlTrie:
 
     def insert(self, url: str, credentials: Credentials) -> None:
         node = self._root
-        for component in self._components(url):
+        for component in _components(url):
             node = node.children.setdefault(component, _Node())
         node.value = credentials
 
@@ -96,7 +87,7 @@ class _UrlTrie:
         otherwise shadow them and cost one failed request per URL).
         """
         node = self._root
-        for component in self._components(url):
+        for component in _components(url):
             node = node.children.setdefault(component, _Node())
             if node.value is not None and node.value != credentials:
                 node.value = credentials
@@ -121,7 +112,7 @@ class CredentialsCache:
         """Remember `credentials` for `url`'s realm (with and without username) and prefix."""
         if credentials.username is None and credentials.password is None:
             return
-        url = strip_credentials(url)
+        url = _clean(url)
         realm = realm_key(url)
         with self._lock:
             if credentials.username is not None:
@@ -143,7 +134,7 @@ class CredentialsCache:
     def get_url(self, url: str, username: str | None) -> Credentials | None:
         """The shallowest stored prefix of `url`, if its username fits."""
         with self._lock:
-            found = self._urls.get(strip_credentials(url))
+            found = self._urls.get(_clean(url))
         if found is None:
             return None
         if username is not None and (found.username != username or not found.is_authenticated):

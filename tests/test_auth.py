@@ -16,9 +16,9 @@ import httpx
 import pytest
 
 from policy.auth import Lookup, PolicyAuth, Store, redirect_request, request_credentials
-from policy.cache import root_url
 from policy.credentials import Credentials, CredentialSource
 from policy.errors import IncompleteCredentials, MissingCredentials
+from policy.index import root_url
 from policy.redact import strip_credentials
 from policy.settings import AuthPolicy, IndexSettings, KeyringProvider, Settings
 
@@ -309,3 +309,37 @@ def test_no_secret_in_logs_or_repr(caplog: pytest.LogCaptureFixture) -> None:
         client.get(f"https://alice:{PASSWORD}x@pkgs.example/moved/away/")
     assert PASSWORD not in caplog.text
     assert PASSWORD not in repr(auth) and PASSWORD not in repr(auth.cache)
+
+
+def test_async_lookup_runs_off_the_event_loop() -> None:
+    import threading
+
+    release = threading.Event()
+    loop_threads: set[int] = set()
+    lookup_threads: set[int] = set()
+
+    class Blocking(StandInSources):
+        def find(self, decision: Any, username: str | None = None) -> Credentials | None:
+            lookup_threads.add(threading.get_ident())
+            release.wait(5)
+            return GOOD
+
+    auth = make_auth(sources=Blocking())
+
+    async def main() -> tuple[int, int]:
+        loop_threads.add(threading.get_ident())
+        async with httpx.AsyncClient(transport=httpx.MockTransport(Server()), auth=auth) as http:
+            fetch = asyncio.create_task(http.get(INDEX + "p/"))
+            ticks = 0
+            while not lookup_threads and ticks < 500:
+                await asyncio.sleep(0.01)
+                ticks += 1
+            for _ in range(10):  # the loop keeps turning while the lookup blocks
+                await asyncio.sleep(0.001)
+                ticks += 1
+            release.set()
+            return (await asyncio.wait_for(fetch, 10)).status_code, ticks
+
+    status, ticks = asyncio.run(main())
+    assert status == 200 and ticks >= 10
+    assert lookup_threads and not (lookup_threads & loop_threads)

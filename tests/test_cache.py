@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from policy.cache import CredentialsCache, SingleFlight, realm_key, root_url
+from policy.cache import CredentialsCache, SingleFlight, realm_key
 from policy.credentials import Credentials, CredentialSource
 from policy.settings import IndexSettings
 
@@ -23,19 +23,10 @@ BOB = Credentials.basic("bob", "pw-b", CredentialSource.URL)
     ("https://h:80/", "https://h:80"),
     ("http://u:p@H:8080/x", "http://h:8080"),
     ("http://[::1]:81/x", "http://[::1]:81"),
+    ("http://h:notaport/x", "http://h:notaport/x"),
 ])
 def test_realm_key(url: str, realm: str) -> None:
     assert realm_key(url) == realm
-
-
-@pytest.mark.parametrize(("url", "root"), [
-    ("https://h/simple/", "https://h/"),
-    ("https://h/simple", "https://h/"),
-    ("https://h/root/+simple", "https://h/root/"),
-    ("https://h/api/pypi/x/", "https://h/api/pypi/x/"),
-])
-def test_root_url(url: str, root: str) -> None:
-    assert root_url(url) == root
 
 
 def test_trie_shallowest_prefix_wins_on_segment_boundaries() -> None:
