@@ -491,3 +491,19 @@ def test_subprocess_services_match_uv(scenario: UvScenario) -> None:
         assert decision.sources.index(CredentialSource.SUBPROCESS_KEYRING) > max(
             decision.sources.index(CredentialSource.URL),
             decision.sources.index(CredentialSource.NETRC))
+
+
+@pytest.mark.parametrize(("index_url", "services"), [
+    # e08 / e09: `--index-url http://alice@…/simple/` under native-auth (or --preview): uv warned
+    # once per name it asked the system keyring for, in this order
+    (P_U, ["uv:http://127.0.0.1:8080/", "uv:127.0.0.1:8080", "uv:http://127.0.0.1:8080"]),
+    # e08 step 2: no username, no native lookup at all
+    (P_IDX, []),
+])
+def test_native_store_names_match_uv(index_url: str, services: list[str]) -> None:
+    index = IndexSettings(url=index_url, default=True)
+    for preview in (Preview(features=frozenset({"native-auth"})), Preview(all=True)):
+        config = Settings(preview=preview, indexes=(index,))
+        decision = decide(config, P_IDX + "peerpkg/")
+        assert list(decision.keyring_services) == services
+        assert all(lookup.username == "alice" for lookup in decision.keyring_lookups)
