@@ -201,8 +201,7 @@ def decide(settings: Settings, url: str, username: str | None = None) -> Decisio
         return decision((CredentialSource.URL,), store=False)
 
     skip = index is not None and index.keyring is IndexKeyring.SKIP
-    if skip:
-        assert index is not None
+    if index is not None and skip:
         reasons.append(f'the keyring is not used: {_label(index)} has `keyring = "skip"`')
     elif not realm.host:
         reasons.append("the keyring is not used: the URL has no host")
