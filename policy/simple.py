@@ -208,7 +208,10 @@ def fetch_project(client: httpx.Client, settings: Settings, project: str) -> Pro
     for index in indexes:
         index_url = strip_credentials(index.url)
         url = project_url(index.url, project)
-        response = client.get(url, headers={"Accept": ACCEPT})
+        try:
+            response = client.get(url, headers={"Accept": ACCEPT})
+        except httpx.HTTPError as error:
+            raise _network_failure(url, error) from error
         if response.is_success:
             return ProjectPage(normalize(project), index_url, strip_credentials(str(response.url)),
                                response.status_code, parse_page(response))
@@ -220,6 +223,12 @@ def fetch_project(client: httpx.Client, settings: Settings, project: str) -> Pro
         raise FetchError(f"No index to search for `{project}`", status=None)
     index_url, response = last
     raise _failure(project_url(index_url, project), index_url, response)
+
+
+def _network_failure(url: str, error: httpx.HTTPError) -> FetchError:
+    # httpx's message may quote the URL as given (with credentials): show only the type.
+    shown = redact_url(strip_credentials(url))
+    return FetchError(f"Failed to fetch {shown}: {type(error).__name__}", url=shown)
 
 
 def _failure(url: str, index_url: str, response: httpx.Response) -> FetchError:
@@ -300,6 +309,9 @@ def download(client: httpx.Client, file: ProjectFile, dest: Path,
         ):
             raise FetchError(f"Hash mismatch for {redact_url(file.url)} ({algorithm})")
         os.replace(temp_name, target)
+    except httpx.HTTPError as error:
+        Path(temp_name).unlink(missing_ok=True)
+        raise _network_failure(file.url, error) from error
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise

@@ -343,3 +343,55 @@ def test_async_lookup_runs_off_the_event_loop() -> None:
     status, ticks = asyncio.run(main())
     assert status == 200 and ticks >= 10
     assert lookup_threads and not (lookup_threads & loop_threads)
+
+
+# ---------------------------------------------------------------- with the real policy
+
+def _real(settings: Settings, sources: StandInSources, env: dict[str, str] | None = None
+          ) -> PolicyAuth:
+    return PolicyAuth(settings, env=env or {}, sources=sources)  # type: ignore[arg-type]
+
+
+def test_preview_gate_warns_once_per_auth(caplog: pytest.LogCaptureFixture) -> None:
+    from policy.decision import PREVIEW_GATE_WARNING
+
+    caplog.set_level(logging.WARNING, logger="policy")
+    settings = Settings(keyring_provider=KeyringProvider.NATIVE,
+                        indexes=(IndexSettings(name="private", url=INDEX, default=True),))
+    for _ in range(2):
+        auth = _real(settings, StandInSources(answers={None: GOOD}))
+        with httpx.Client(transport=httpx.MockTransport(Server()), auth=auth) as http:
+            for name in ("a", "b", "c"):
+                assert http.get(f"{INDEX}{name}/").status_code == 200
+    assert caplog.text.count(PREVIEW_GATE_WARNING) == 2  # one per PolicyAuth
+
+
+def test_real_policy_stores_env_credentials_only_with_native_auth() -> None:
+    from policy.settings import Preview
+
+    env = {"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": PASSWORD}
+    for features, stored in ((frozenset(), []), (frozenset({"native-auth"}),
+                                                 [{"service": f"uv-credentials:{INDEX}",
+                                                   "username": "alice"}])):
+        settings = Settings(keyring_provider=KeyringProvider.NATIVE,
+                            preview=Preview(features=features),
+                            indexes=(IndexSettings(name="private", url=INDEX, default=True),))
+        sources = StandInSources()
+        auth = _real(settings, sources, env)
+        with httpx.Client(transport=httpx.MockTransport(Server()), auth=auth) as http:
+            assert http.get(INDEX + "a/").status_code == 200
+            assert http.get("https://pkgs.example/packages/a.whl").status_code == 200
+        assert auth.stored == stored
+        assert sources.finds == []  # env credentials went out at once: nothing looked up
+
+
+def test_real_policy_subprocess_username_is_looked_up_before_sending() -> None:
+    settings = Settings(keyring_provider=KeyringProvider.SUBPROCESS, indexes=(
+        IndexSettings(url="https://alice@pkgs.example/simple/", default=True),))
+    server = Server()
+    sources = StandInSources(answers={"alice": GOOD})
+    with httpx.Client(transport=httpx.MockTransport(server), auth=_real(settings, sources)) as http:
+        assert http.get("https://alice@pkgs.example/simple/a/").status_code == 200
+        assert http.get("https://pkgs.example/packages/a.whl").status_code == 200
+    assert [status for *_, status in server.seen] == [200, 200]
+    assert sources.finds == [("https://pkgs.example/simple/a/", "alice")]

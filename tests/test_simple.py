@@ -50,7 +50,6 @@ def test_normalize_and_project_url() -> None:
 
 
 def _settings(*urls: str) -> Settings:
-    pytest.importorskip("policy.index")  # the policy (issue 3) orders the indexes
     return Settings(indexes=tuple(
         IndexSettings(name=f"i{n}", url=url, default=(n == len(urls) - 1))
         for n, url in enumerate(urls)))
@@ -157,3 +156,17 @@ def test_json_roundtrip_of_html_page_content_type() -> None:
     with pytest.raises(FetchError):
         simple.parse_page(broken)
     assert json.dumps([f.filename for f in simple.parse_page(html)])
+
+
+def test_network_errors_become_fetch_errors_without_credentials(tmp_path: Path) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"cannot reach {request.url}")
+
+    with httpx.Client(transport=httpx.MockTransport(refuse)) as client:
+        with pytest.raises(FetchError) as error:
+            simple.fetch_project(client, _settings("https://u:S3CRET@h/simple/"), "p")
+        assert str(error.value) == "Failed to fetch https://h/simple/p/: ConnectError"
+        with pytest.raises(FetchError, match="ConnectError"):
+            simple.download(client, simple.ProjectFile("p.whl", "https://h/p.whl"), tmp_path,
+                            io.StringIO())
+    assert list(tmp_path.iterdir()) == []

@@ -32,7 +32,6 @@ from tests.support import services
 from tests.support.services import PASSWORD, USER
 
 pytestmark = pytest.mark.integration
-pytest.importorskip("policy.decision")  # the policy (issue 3); every test here runs it
 REPO = Path(__file__).resolve().parents[2]
 
 FAKE_KEYRING = r'''#!{python}
