@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +102,7 @@ class Outcome:
     requests: int
     detail: str = ""
     keyring_argv: list[list[str]] = field(default_factory=list)
+    statuses: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 class World:
@@ -202,12 +204,17 @@ class World:
         native = [c for c in calls if c["kind"] == "native" and c["op"].startswith("get")]
         cli_gets = [c for c in cli if "get" in c["argv"]]
         requests = [r for server in self.servers.values() for r in server.requests()]
+        statuses = {
+            name: dict(sorted(Counter(str(r.get("status")) for r in server.requests()).items()))
+            for name, server in self.servers.items()
+        }
         return {
             "lookups": len(cli_gets) + len(native),
             "subprocesses": len({c["pid"] for c in cli}),
             "native_calls": len(native),
             "auth_failures": sum(1 for r in requests if r.get("status") in (401, 403)),
             "requests": len(requests),
+            "statuses": statuses,
             "keyring_argv": [c["argv"] for c in cli][:8]
             + [[c["op"], c["service"], str(c["username"])] for c in native][:8],
         }
@@ -231,4 +238,5 @@ def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
             for o in outcomes
         ],
         "keyring_calls_seen": outcomes[-1].keyring_argv,
+        "statuses_by_index": outcomes[-1].statuses,
     }
