@@ -103,6 +103,7 @@ class Outcome:
     detail: str = ""
     keyring_argv: list[list[str]] = field(default_factory=list)
     statuses: dict[str, dict[str, int]] = field(default_factory=dict)
+    fetch_s: float | None = None  # keyring-policy: from loading settings to the last byte
 
 
 class World:
@@ -234,7 +235,8 @@ def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
         "runs": [
             {"ok": o.ok, "wall_s": round(o.wall_s, 3), "lookups": o.lookups,
              "subprocesses": o.subprocesses, "auth_failures": o.auth_failures,
-             "requests": o.requests, **({"detail": o.detail} if o.detail else {})}
+             "requests": o.requests, **({"detail": o.detail} if o.detail else {}),
+             **({"fetch_s": round(o.fetch_s, 3)} if o.fetch_s is not None else {})}
             for o in outcomes
         ],
         "keyring_calls_seen": outcomes[-1].keyring_argv,

@@ -158,6 +158,8 @@ def _policy_once(provider: str) -> Callable[[World, Scenario], Outcome]:
         result, done, wall = driver(world, "fetch", spec, run,
                                     credential_env(scenario, world.passwords))
         outcome = _outcome(world, done, wall, lambda d: bool(result.get("ok")))
+        if isinstance(result.get("seconds"), float):
+            outcome.fetch_s = result["seconds"]
         if not outcome.ok:
             outcome.detail = json.dumps({k: v for k, v in result.items() if k != "ok"})[:300]
         return outcome
