@@ -470,8 +470,21 @@ def file_sources(overrides: Overrides, environment: EnvSource,
     return (ProjectFileSource(cwd), UserFileSource(env, cwd), SystemFileSource(env, cwd, system))
 
 
-def load_settings(overrides: Overrides, env: Mapping[str, str], cwd: Path) -> Settings:
-    """Resolve settings as uv does; raises `ConfigError` with uv's message (no `error: `)."""
+def load_settings(
+    overrides: Overrides | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Settings:
+    """Resolve settings as uv does; raises `ConfigError` with uv's message (no `error: `).
+
+    Defaults: no overrides, `os.environ`, the current directory (read here, once).
+    """
+    if overrides is None:
+        overrides = Overrides()
+    if env is None:
+        env = dict(os.environ)
+    if cwd is None:
+        cwd = Path.cwd()
     if overrides.directory is not None:
         cwd = cwd / overrides.directory
     cwd = cwd.absolute()
