@@ -130,15 +130,26 @@ def startup(world: World, runs: int, profile: Path | None) -> dict[str, Any]:
 
 
 def keyring_import(world: World) -> dict[str, Any]:
-    """With the subprocess provider, the `keyring` package must never be imported."""
-    run, spec = _config(world, "subprocess")
+    """With the subprocess or the disabled provider, `keyring` must never be imported."""
     netloc = world.netloc(PRIMARY)
-    spec["url"] = f"http://{USER}@{netloc}/simple/benchpkg00/"
-    result, _, _ = driver(world, "keyring-import", spec, run, {})
-    imported = result.get("imported", {})
+    imported: dict[str, bool] = {}
+    statuses: dict[str, Any] = {}
+    errors = []
+    for provider in ("subprocess", "disabled"):
+        run, spec = _config(world, provider)
+        extra = {}
+        if provider == "disabled":  # no keyring at all: the credentials come from the env
+            extra = {"UV_INDEX_BENCH_USERNAME": USER, "UV_INDEX_BENCH_PASSWORD": PASSWORD}
+        spec["url"] = f"http://{USER}@{netloc}/simple/benchpkg00/"
+        result, _, _ = driver(world, "keyring-import", spec, run, extra)
+        statuses[provider] = result.get("status")
+        if "error" in result:
+            errors.append(f"{provider}: {result['error']}")
+        for step, seen in result.get("imported", {}).items():
+            imported[f"{provider}: {step}"] = seen
+    ok = not errors and all(status == 200 for status in statuses.values())
     return {
-        "ok": bool(result.get("ok")), "imported": imported,
-        "fetch_status": result.get("status"),
+        "ok": ok, "imported": imported, "fetch_status": statuses,
         "target": "keyring not imported", "met": bool(imported) and not any(imported.values()),
-        **({"error": result["error"]} if "error" in result else {}),
+        **({"error": "; ".join(errors)} if errors else {}),
     }

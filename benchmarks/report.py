@@ -65,10 +65,15 @@ def policy_lines(figures: dict[str, Any]) -> list[str]:
                      f"[{s['target']}: {_mark(s)}]")
     k = figures.get("keyring_import", {})
     if k:
-        text = (", ".join(f"{step}: {'imported' if v else 'not imported'}"
-                          for step, v in k["imported"].items())
-                if k.get("imported") else f"failed: {k.get('error')}")
-        lines.append(f"  keyring package with the subprocess provider: {text}  [{_mark(k)}]")
+        seen = k.get("imported") or {}
+        if not seen:
+            text = f"failed: {k.get('error')}"
+        elif any(seen.values()):
+            text = "imported after " + ", ".join(step for step, v in seen.items() if v)
+        else:
+            text = (f"no, in all {len(seen)} checks (subprocess and disabled providers; after "
+                    "load_settings, decide and an authenticated fetch)")
+        lines.append(f"  keyring package imported? {text}  [{_mark(k)}]")
     for name in ("overhead", "startup"):
         if figures.get(name, {}).get("profile_file"):
             lines.append(f"  profile of {name}: {figures[name]['profile_file']}")
