@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from policy.cache import CredentialsCache, SingleFlight, realm_key
+from policy.cache import CredentialsCache, ProbeGate, SingleFlight, realm_key
 from policy.credentials import Credentials, CredentialSource
 from policy.errors import IncompleteCredentials, MissingCredentials, PolicyError
 from policy.index import search_indexes
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("policy.auth")
 
 MAX_REDIRECTS = 10
+PROBE_WAIT = 60.0
+"""Seconds a request waits at most for its realm's probe before going out anyway."""
 _MEMO_LIMIT = 4096
 RETRY_STATUSES = frozenset({401, 403, 404})
 _STORABLE_SOURCES = frozenset({CredentialSource.URL, CredentialSource.ENV})
@@ -67,7 +69,14 @@ class Store:
     credentials: Credentials
 
 
-Step = httpx.Request | Lookup | Store
+@dataclass(frozen=True)
+class Wait:
+    """Step: wait for the realm's first unauthenticated request (the probe) to finish."""
+
+    flight: Any
+
+
+Step = httpx.Request | Lookup | Store | Wait
 Flow = Generator[Step, Any, httpx.Response]
 
 
@@ -164,6 +173,7 @@ class PolicyAuth(httpx.Auth):
         self.cache = CredentialsCache()
         self.cache.seed(search_indexes(settings), self._env)
         self.lookups: SingleFlight[Credentials] = SingleFlight()
+        self.probes = ProbeGate()
         self.stored: list[dict[str, str]] = []
         self._store_lock = threading.Lock()
         self._store_attempts: set[tuple[str | None, str | None]] = set()
@@ -255,6 +265,33 @@ class PolicyAuth(httpx.Auth):
             else:
                 candidate = partial
         cached = candidate is not None and candidate is not given  # nothing new to remember
+        probe: str | None = None
+        if candidate is None and decision.authenticate == AuthPolicy.AUTO:
+            gate = realm_key(url)
+            flight, owner = self.probes.enter(gate)
+            if owner:
+                probe = gate
+            elif flight is not None:
+                yield Wait(flight)
+                known = self._known(decision, url, None)
+                if known is not None and known.is_authenticated:
+                    candidate, cached = known, True
+        try:
+            return (yield from self._exchange(request, url, decision, given, candidate, cached))
+        finally:
+            if probe is not None:
+                self.probes.leave(probe)
+
+    def _exchange(
+        self,
+        request: httpx.Request,
+        url: str,
+        decision: Decision,
+        given: Credentials | None,
+        candidate: Credentials | None,
+        cached: bool,
+    ) -> Flow:
+        """Send with `candidate`, looking up first or after a 401/403/404 as the policy says."""
         username = candidate.username if candidate is not None else None
         if username != (given.username if given else None):
             # Which keyring entries to ask depends on the username; nothing else does.
@@ -277,7 +314,7 @@ class PolicyAuth(httpx.Auth):
 
         if candidate is not None:
             self._attach(request, candidate)
-        response = yield request
+        response: httpx.Response = yield request
         if response.is_success:
             if candidate is not None:
                 yield from self._succeeded(decision, url, candidate, remember=not cached)
@@ -334,17 +371,23 @@ class PolicyAuth(httpx.Auth):
             with self._store_lock:
                 self.stored.append({"service": service, "username": credentials.username})
 
-    def _perform_sync(self, step: Lookup | Store) -> Credentials | None:
+    def _perform_sync(self, step: Lookup | Store | Wait) -> Credentials | None:
         if isinstance(step, Lookup):
             return self.lookups.run(step.key, lambda: self._find(step))
+        if isinstance(step, Wait):
+            self.probes.wait(step.flight, PROBE_WAIT)
+            return None
         self._store(step)
         return None
 
-    async def _perform_async(self, step: Lookup | Store) -> Credentials | None:
+    async def _perform_async(self, step: Lookup | Store | Wait) -> Credentials | None:
         import asyncio
 
         if isinstance(step, Lookup):
             return await self.lookups.run_async(step.key, lambda: self._find(step))
+        if isinstance(step, Wait):
+            await self.probes.wait_async(step.flight, PROBE_WAIT)
+            return None
         await asyncio.to_thread(self._store, step)
         return None
 
@@ -353,30 +396,36 @@ class PolicyAuth(httpx.Auth):
     ) -> Generator[httpx.Request, httpx.Response, None]:
         flow = self.flow(request)
         result: Any = None
-        while True:
-            try:
-                step = flow.send(result)
-            except StopIteration:
-                return
-            if isinstance(step, httpx.Request):
-                result = yield step
-            else:
-                result = self._perform_sync(step)
+        try:
+            while True:
+                try:
+                    step = flow.send(result)
+                except StopIteration:
+                    return
+                if isinstance(step, httpx.Request):
+                    result = yield step
+                else:
+                    result = self._perform_sync(step)
+        finally:
+            flow.close()  # an abandoned exchange still releases its realm's probe
 
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         flow = self.flow(request)
         result: Any = None
-        while True:
-            try:
-                step = flow.send(result)
-            except StopIteration:
-                return
-            if isinstance(step, httpx.Request):
-                result = yield step
-            else:
-                result = await self._perform_async(step)
+        try:
+            while True:
+                try:
+                    step = flow.send(result)
+                except StopIteration:
+                    return
+                if isinstance(step, httpx.Request):
+                    result = yield step
+                else:
+                    result = await self._perform_async(step)
+        finally:
+            flow.close()
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """httpx's plain interface: as `sync_auth_flow` (lookups block the caller)."""

@@ -14,6 +14,7 @@ Nothing here does I/O or reads the environment; `seed` is given the mapping.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
@@ -262,3 +263,53 @@ class SingleFlight(Generic[T]):
 def _resolve(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
+
+
+class ProbeGate:
+    """The first request without credentials to a realm goes alone; concurrent ones wait.
+
+    A realm's first unauthenticated request (the probe) may come back 401 and find
+    credentials; requests started meanwhile wait for it and then go out with whatever it
+    found, so a burst of requests wastes one 401, not one each. Each key is gated once: once
+    its probe has finished, nobody waits for it again.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._probes: dict[Hashable, _Flight[None]] = {}
+
+    def enter(self, key: Hashable) -> tuple[_Flight[None] | None, bool]:
+        """(flight to wait for or None, whether the caller is the probe and must `leave`)."""
+        with self._lock:
+            flight = self._probes.get(key)
+            if flight is None:
+                self._probes[key] = _Flight()
+                return None, True
+            return (None if flight.done.is_set() else flight), False
+
+    def leave(self, key: Hashable) -> None:
+        """The probe for `key` has finished: wake everyone waiting."""
+        with self._lock:
+            flight = self._probes.get(key)
+            if flight is None or flight.done.is_set():
+                return
+            flight.done.set()
+            waiters, flight.waiters = flight.waiters, []
+        for loop, future in waiters:
+            loop.call_soon_threadsafe(_resolve, future)
+
+    @staticmethod
+    def wait(flight: _Flight[None], timeout: float) -> None:
+        """Block until the probe has finished, at most `timeout` seconds."""
+        flight.done.wait(timeout)
+
+    async def wait_async(self, flight: _Flight[None], timeout: float) -> None:
+        """As `wait`, without blocking the event loop."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if flight.done.is_set():
+                return
+            future: asyncio.Future[None] = loop.create_future()
+            flight.waiters.append((loop, future))
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(future, timeout)

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from policy.auth import Lookup, PolicyAuth, Store, redirect_request, request_credentials
+from policy.auth import Lookup, PolicyAuth, Store, Wait, redirect_request, request_credentials
 from policy.credentials import Credentials, CredentialSource
 from policy.errors import IncompleteCredentials, MissingCredentials
 from policy.index import root_url
@@ -299,6 +299,31 @@ def test_async_64_concurrent_requests_one_lookup() -> None:
 
     assert asyncio.run(main()) == [200] * 64
     assert calls == [None]
+    assert [status for *_, status in server.seen].count(401) == 1  # one probe, the rest waited
+
+
+def test_threads_sharing_a_client_waste_one_401() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    server = Server()
+    sources = StandInSources(answers={None: GOOD})
+    with httpx.Client(transport=httpx.MockTransport(server), auth=make_auth(sources=sources)) \
+            as http, ThreadPoolExecutor(16) as pool:
+        codes = list(pool.map(lambda i: http.get(f"{INDEX}p{i}/").status_code, range(64)))
+    assert codes == [200] * 64
+    assert [status for *_, status in server.seen].count(401) == 1
+    assert len(sources.finds) == 1
+
+
+def test_an_abandoned_probe_releases_its_realm() -> None:
+    auth = make_auth()
+    first = auth.flow(httpx.Request("GET", INDEX + "a/"))
+    assert isinstance(next(first), httpx.Request)  # the probe is out
+    second = auth.flow(httpx.Request("GET", INDEX + "b/"))
+    assert isinstance(next(second), Wait)
+    first.close()  # e.g. the caller's connection failed
+    third = auth.flow(httpx.Request("GET", INDEX + "c/"))
+    assert isinstance(next(third), httpx.Request)  # nobody waits for a dead probe
 
 
 def test_no_secret_in_logs_or_repr(caplog: pytest.LogCaptureFixture) -> None:

@@ -384,6 +384,7 @@ def test_64_concurrent_async_fetches_one_keyring_lookup(
     assert asyncio.run(main()) == [200] * 64
     assert keyring.gets == 1
     logged = index_server.requests()
+    assert [r["status"] for r in logged].count(401) == 1  # the others waited for the probe
     assert sum(1 for r in logged if r["status"] == 200) == 64
     assert all(r["password"] in (None, "correct") for r in logged)
 
