@@ -86,6 +86,8 @@ def request_credentials(request: httpx.Request) -> Credentials | None:
         from_url = Credentials.from_url(str(request.url))
         if from_url is not None:
             return from_url
+    if "Authorization" not in request.headers:  # cheaper than .get() for the usual case
+        return None
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "basic" or not value:
@@ -108,8 +110,10 @@ def redirect_request(request: httpx.Request, response: httpx.Response) -> httpx.
 
     None when the response is no usable redirect (no Location, or not http/https).
     """
+    if response.status_code not in _REDIRECT_STATUSES:
+        return None
     location = response.headers.get("Location")
-    if response.status_code not in _REDIRECT_STATUSES or not location:
+    if not location:
         return None
     try:
         url = request.url.join(location)
@@ -221,7 +225,7 @@ class PolicyAuth(httpx.Auth):
         """Cached credentials for `url`: its URL prefix, its index's, then its realm's."""
         found = self.cache.get_url(url, username)
         if found is None and decision.index is not None:
-            found = self.cache.get_url(strip_credentials(decision.index.url), username)
+            found = self.cache.get_url(_clean(decision.index.url), username)
         if found is None:
             found = self.cache.get_realm(realm_key(url), username)
         return found
@@ -239,7 +243,7 @@ class PolicyAuth(httpx.Auth):
     @staticmethod
     def _lookup_key(decision: Decision, url: str, username: str | None) -> tuple[str, str | None]:
         if decision.index is not None:
-            return strip_credentials(decision.index.url), username
+            return _clean(decision.index.url), username
         return realm_key(url), username
 
     def _attempt(self, request: httpx.Request) -> Flow:
@@ -430,6 +434,10 @@ class PolicyAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """httpx's plain interface: as `sync_auth_flow` (lookups block the caller)."""
         return self.sync_auth_flow(request)
+
+
+def _clean(url: str) -> str:
+    return strip_credentials(url) if "@" in url else url
 
 
 def _same(a: Credentials, b: Credentials | None) -> bool:

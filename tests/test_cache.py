@@ -161,3 +161,36 @@ def test_single_flight_async_tasks_and_a_thread_share_one_call() -> None:
     results = asyncio.run(main())
     assert calls == [1]
     assert results == [ALICE] * 65
+
+
+def test_probe_gate_gates_each_key_once() -> None:
+    from policy.cache import ProbeGate
+
+    gate = ProbeGate()
+    assert gate.enter("r") == (None, True)          # the probe
+    flight, owner = gate.enter("r")
+    assert flight is not None and not owner          # a follower waits for it
+    woke = threading.Event()
+    follower = threading.Thread(target=lambda: (gate.wait(flight, 5), woke.set()))
+    follower.start()
+    gate.leave("r")
+    follower.join(5)
+    assert woke.is_set()
+    assert gate.enter("r") == (None, False)          # settled: nobody waits again
+
+    async def follow() -> None:
+        other = ProbeGate()
+        other.enter("k")
+        pending, _ = other.enter("k")
+        assert pending is not None
+        asyncio.get_running_loop().call_later(0.05, other.leave, "k")
+        await asyncio.wait_for(other.wait_async(pending, 5), 5)
+        started = asyncio.get_running_loop().time()
+        third = ProbeGate()
+        third.enter("x")
+        stuck, _ = third.enter("x")
+        assert stuck is not None
+        await third.wait_async(stuck, 0.05)           # bounded even if the probe never ends
+        assert asyncio.get_running_loop().time() - started < 5
+
+    asyncio.run(follow())
