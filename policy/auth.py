@@ -30,7 +30,7 @@ import httpx
 from policy.cache import CredentialsCache, ProbeGate, SingleFlight, realm_key
 from policy.credentials import Credentials, CredentialSource
 from policy.errors import IncompleteCredentials, MissingCredentials, PolicyError
-from policy.index import search_indexes
+from policy.index import match_index, normalize_url, root_url, search_indexes
 from policy.redact import redact_url, strip_credentials
 from policy.settings import AuthPolicy, Settings
 
@@ -184,6 +184,10 @@ class PolicyAuth(httpx.Auth):
         self._warned_gate = False
         # decide() is pure for fixed settings: remember its answers (bounded).
         self._decisions: dict[tuple[str, str | None], Decision] = {}
+        self._routes: dict[object, Decision] = {}
+        self._index_urls = frozenset(
+            normalize_url(url).split("?", 1)[0].rstrip("/")
+            for index in search_indexes(settings) for url in (index.url, root_url(index.url)))
         self._headers: dict[tuple[str | None, str | None], str] = {}
 
     def __repr__(self) -> str:
@@ -221,6 +225,35 @@ class PolicyAuth(httpx.Auth):
                 log.warning("%s", PREVIEW_GATE_WARNING)
         return decision
 
+    def _route(self, url: str) -> Decision:
+        """A decision for `url`'s index (or realm), to read its index-level answers from.
+
+        `authenticate`, `index`, `store` and the preview gate are properties of the index;
+        which sources and keyring entries to ask depends on the URL and username too, so
+        `_lookup` and the store ask `decide` again, exactly, when they are needed. This keeps
+        `decide` off the path of a request whose credentials are already known.
+        """
+        # Indexes match by whole path segments, so every URL directly under one parent path
+        # belongs to the same index, unless the URL is itself an index URL (or root).
+        bare = url.rstrip("/")
+        parent: str | None = None
+        if bare.count("/") >= 3 and "?" not in url and "#" not in url \
+                and bare not in self._index_urls:
+            parent = bare.rpartition("/")[0]
+        decision = self._routes.get(parent) if parent is not None else None
+        if decision is None:
+            index = match_index(self._settings, url)
+            key: object = id(index) if index is not None else realm_key(url)
+            decision = self._routes.get(key)
+            if decision is None:
+                decision = self._decision(url, None)
+                self._routes[key] = decision
+            if parent is not None:
+                if len(self._routes) >= _MEMO_LIMIT:
+                    self._routes.clear()
+                self._routes[parent] = decision
+        return decision
+
     def _known(self, decision: Decision, url: str, username: str | None) -> Credentials | None:
         """Cached credentials for `url`: its URL prefix, its index's, then its realm's."""
         found = self.cache.get_url(url, username)
@@ -252,7 +285,7 @@ class PolicyAuth(httpx.Auth):
         if request.url.userinfo:
             request.url = request.url.copy_with(userinfo=b"")
         url = str(request.url)
-        decision = self._decision(url, given.username if given else None)
+        decision = self._route(url)
 
         if decision.authenticate == AuthPolicy.NEVER:
             # Sent as it is: only what the request itself carries (uv sends URL userinfo).
@@ -297,16 +330,11 @@ class PolicyAuth(httpx.Auth):
     ) -> Flow:
         """Send with `candidate`, looking up first or after a 401/403/404 as the policy says."""
         username = candidate.username if candidate is not None else None
-        if username != (given.username if given else None):
-            # Which keyring entries to ask depends on the username; nothing else does.
-            decision = self._decision(url, username)
-        key = self._lookup_key(decision, url, username)
-
         looked = False
         if candidate is None or not candidate.is_authenticated:
             # A known username, or `always`: ask the sources before sending (as uv does).
             if decision.authenticate == AuthPolicy.ALWAYS or username is not None:
-                found: Credentials | None = yield Lookup(key, decision, username)
+                found: Credentials | None = yield self._lookup(url, username)
                 looked = True
                 if found is not None and (found.is_authenticated or candidate is None):
                     candidate, cached = found, False
@@ -326,7 +354,7 @@ class PolicyAuth(httpx.Auth):
         if response.status_code not in RETRY_STATUSES or looked:
             return response
 
-        found = yield Lookup(key, decision, username)
+        found = yield self._lookup(url, username)
         if found is None or not found.is_authenticated or _same(found, candidate):
             return response
         log.debug("retrying %s with credentials from %s", redact_url(url), found.source.value)
@@ -335,6 +363,11 @@ class PolicyAuth(httpx.Auth):
         if retried.is_success:
             yield from self._succeeded(decision, url, found)
         return retried
+
+    def _lookup(self, url: str, username: str | None) -> Lookup:
+        """The lookup step, with the exact decision for this URL and username."""
+        exact = self._decision(url, username)
+        return Lookup(self._lookup_key(exact, url, username), exact, username)
 
     def _succeeded(
         self, decision: Decision, url: str, credentials: Credentials, *, remember: bool = True
@@ -348,6 +381,9 @@ class PolicyAuth(httpx.Auth):
             and credentials.username
             and credentials.is_authenticated
         ):
+            return
+        decision = self._decision(url, credentials.username)  # exactly, for this URL
+        if not decision.store:
             return
         attempt = (decision.store_service, credentials.username)
         with self._store_lock:

@@ -20,7 +20,6 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Generic, TypeVar
-from urllib.parse import urlsplit
 
 from policy.credentials import Credentials
 from policy.index import Realm, root_url
@@ -29,27 +28,48 @@ from policy.settings import IndexSettings
 
 T = TypeVar("T")
 
+
 def _clean(url: str) -> str:
     return strip_credentials(url) if "@" in url else url
 
 
-@lru_cache(maxsize=4096)
+def _split_origin(url: str) -> tuple[str, str]:
+    """(`scheme://authority`, path) by plain string splitting: this runs for every request."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url, ""
+    end = len(rest)
+    for mark in "/?#":
+        found = rest.find(mark)
+        if found != -1 and found < end:
+            end = found
+    path = rest[end:]
+    for mark in "?#":
+        path = path.partition(mark)[0]
+    return f"{scheme}://{rest[:end]}", path
+
+
+@lru_cache(maxsize=1024)
+def _origin_realm(origin: str) -> str:
+    try:
+        return str(Realm.from_url(origin))
+    except ValueError:
+        return origin  # unparseable: its own realm, matching nothing else
+
+
 def realm_key(url: str) -> str:
     """`str(Realm.from_url(url))`: `scheme://host[:port]`, default ports left out (uv's realm).
 
-    Memoised: a pure function of the string, asked several times for every request. An
-    unparseable URL is its own realm, so it matches nothing else.
+    Memoised per origin, so a new URL on a known host costs a string split. An unparseable
+    URL is its own realm, so it matches nothing else.
     """
-    try:
-        return str(Realm.from_url(url))
-    except ValueError:
-        return url
+    return _origin_realm(_split_origin(url)[0])
 
 
-@lru_cache(maxsize=4096)
 def _components(url: str) -> tuple[str, ...]:
-    """Realm, then the non-empty path segments: the trie's path for `url` (memoised)."""
-    return (realm_key(url), *(part for part in urlsplit(url).path.split("/") if part))
+    """Realm, then the non-empty path segments: the trie's path for `url`."""
+    origin, path = _split_origin(url)
+    return (_origin_realm(origin), *(part for part in path.split("/") if part))
 
 
 @dataclass

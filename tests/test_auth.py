@@ -420,3 +420,25 @@ def test_real_policy_subprocess_username_is_looked_up_before_sending() -> None:
         assert http.get("https://pkgs.example/packages/a.whl").status_code == 200
     assert [status for *_, status in server.seen] == [200, 200]
     assert sources.finds == [("https://pkgs.example/simple/a/", "alice")]
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_index_routing_is_exact_for_nested_index_urls(reverse: bool) -> None:
+    """The per-directory memo never hands a nested index's URLs the outer index's answers."""
+    settings = Settings(indexes=(
+        IndexSettings(name="special", url="https://pkgs.example/simple/special",
+                      authenticate=AuthPolicy.NEVER),
+        IndexSettings(name="private", url=INDEX, default=True),
+    ))
+    env = {"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": PASSWORD}
+    server = Server()
+    auth = _real(settings, StandInSources(), env)
+    with httpx.Client(transport=httpx.MockTransport(server), auth=auth) as http:
+        urls = [INDEX + "a/", INDEX + "b/", INDEX + "special", INDEX + "special/",
+                INDEX + "special/x.whl", INDEX + "c/x.whl", INDEX + "specialist/"]
+        for url in reversed(urls) if reverse else urls:
+            http.get(url)
+    sent = {path: header is not None for _, path, header, _ in server.seen}
+    assert sent == {"/simple/a/": True, "/simple/b/": True, "/simple/special": False,
+                    "/simple/special/": False, "/simple/special/x.whl": False,
+                    "/simple/c/x.whl": True, "/simple/specialist/": True}

@@ -23,7 +23,7 @@ BOB = Credentials.basic("bob", "pw-b", CredentialSource.URL)
     ("https://h:80/", "https://h:80"),
     ("http://u:p@H:8080/x", "http://h:8080"),
     ("http://[::1]:81/x", "http://[::1]:81"),
-    ("http://h:notaport/x", "http://h:notaport/x"),
+    ("http://h:notaport/x", "http://h:notaport"),
 ])
 def test_realm_key(url: str, realm: str) -> None:
     assert realm_key(url) == realm
