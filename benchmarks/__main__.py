@@ -177,7 +177,7 @@ def policy_alone(world: World, args: argparse.Namespace, deadline: Deadline) -> 
             world, 200 if args.quick else 2000, 1 if args.quick else 5,
             profile_dir / "profile-overhead.txt" if profile_dir else None)),
         ("startup", lambda: policy_figures.startup(
-            world, 2 if args.quick else 10,
+            world, 2 if args.quick else 11,
             profile_dir / "profile-startup.txt" if profile_dir else None)),
         ("keyring_import", lambda: policy_figures.keyring_import(world)),
     )

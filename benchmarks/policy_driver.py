@@ -209,6 +209,7 @@ def overhead(spec: dict[str, Any]) -> dict[str, Any]:
     per_request_us = (statistics.median(policy_times) - statistics.median(bare_times)) \
         / count * 1e6
     return {"ok": True, "ratio": ratio, "bare_s": bare_times, "policy_s": policy_times,
+            "round_ratios": [p / b for p, b in zip(policy_times, bare_times, strict=True)],
             "overhead_us_per_request": per_request_us, "settings_from": made,
             "profile": report}
 

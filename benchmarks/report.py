@@ -51,13 +51,15 @@ def policy_lines(figures: dict[str, Any]) -> list[str]:
             f"{'meets' if c['wasted_met'] else 'MISSES'}]")
     o = figures.get("overhead", {})
     if o:
-        text = (f"ratio {o['ratio']:.3f} ({o['overhead_us_per_request']:+.1f} us/request, "
+        text = (f"ratio {o['ratio']:.3f} (rounds {min(o['round_ratios']):.3f}-"
+                f"{max(o['round_ratios']):.3f}; {o['overhead_us_per_request']:+.1f} us/request, "
                 f"{o['requests']} requests x {o['rounds']} rounds)" if o["ok"]
                 else f"failed: {o.get('error')}")
         lines.append(f"  PolicyAuth over httpx.BasicAuth: {text}  [ratio < 1.05: {_mark(o)}]")
     s = figures.get("startup", {})
     if s:
-        text = (f"+{s['added_ms']:.1f} ms over httpx + pydantic with one model defined; "
+        text = (f"+{s['added_ms']:.1f} ms (min {s['added_ms_min']:.1f}) over httpx + pydantic "
+                "with one model defined; "
                 f"+{s['added_strict_ms']:.1f} ms over the bare imports ({s['baseline_ms']:.1f} "
                 f"ms; pydantic's first model alone {s['pydantic_first_model_ms']:.1f} ms), "
                 f"median of {s['runs']}" if s["ok"] else f"failed: {s.get('error')}")
