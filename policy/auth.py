@@ -32,7 +32,7 @@ from policy.credentials import Credentials, CredentialSource
 from policy.errors import IncompleteCredentials, MissingCredentials, PolicyError
 from policy.index import match_index, normalize_url, root_url, search_indexes
 from policy.redact import redact_url, strip_credentials
-from policy.settings import AuthPolicy, Settings
+from policy.settings import AuthPolicy, KeyringProvider, Settings
 
 if TYPE_CHECKING:
     from policy.decision import Decision
@@ -332,8 +332,10 @@ class PolicyAuth(httpx.Auth):
         username = candidate.username if candidate is not None else None
         looked = False
         if candidate is None or not candidate.is_authenticated:
-            # A known username, or `always`: ask the sources before sending (as uv does).
-            if decision.authenticate == AuthPolicy.ALWAYS or username is not None:
+            # A known username, or `always`: ask the sources before sending (as uv does); and
+            # the in-process keyring of a configured index, where stored credentials live.
+            if decision.authenticate == AuthPolicy.ALWAYS or username is not None \
+                    or _reads_native_first(decision):
                 found: Credentials | None = yield self._lookup(url, username)
                 looked = True
                 if found is not None and (found.is_authenticated or candidate is None):
@@ -470,6 +472,20 @@ class PolicyAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """httpx's plain interface: as `sync_auth_flow` (lookups block the caller)."""
         return self.sync_auth_flow(request)
+
+
+def _reads_native_first(decision: Decision) -> bool:
+    """`native` reads a configured index's keyring entry before the first request.
+
+    The lookup is in-process and made once per index, and it is where working credentials
+    were stored, so a later run's first request already carries them instead of wasting a
+    401 (uv probes first; it has no entry of its own to read).
+    """
+    return (
+        decision.provider == KeyringProvider.NATIVE
+        and decision.index is not None
+        and CredentialSource.NATIVE_KEYRING in decision.sources
+    )
 
 
 def _clean(url: str) -> str:

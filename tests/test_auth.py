@@ -35,6 +35,7 @@ class StandInDecision:
     store: bool
     store_service: str | None
     preview_gate: bool = False
+    provider: KeyringProvider = KeyringProvider.DISABLED
     sources: tuple[CredentialSource, ...] = ()
     keyring_lookups: tuple[Any, ...] = ()
 

@@ -333,8 +333,11 @@ def _sources(tmp_path: Path, keyring: KeyringBackend) -> tuple[CredentialSources
 
 
 @pytest.mark.parametrize(("index", "statuses", "gets"), [
-    # native, auto: probe, one 401, the keyring, then everything carries credentials
-    ({}, [401, 200, 200], 1),
+    # native, auto: the index's keyring entry is read before the first request (in-process,
+    # once), so nothing is wasted; everything carries the credentials
+    ({}, [200, 200], 1),
+    # keyring = "read": the same, read but never stored
+    ({"keyring": IndexKeyring.READ}, [200, 200], 1),
     # per-index keyring = "skip": the keyring is never read; the 401 stands
     ({"keyring": IndexKeyring.SKIP}, [401], 0),
     # authenticate = "always": the keyring first, no 401 at all
@@ -367,11 +370,17 @@ def test_disabled_provider_never_reads_the_keyring(tmp_path: Path,
     assert keyring.gets == 0
 
 
+@pytest.mark.parametrize("configured", [True, False], ids=["index", "no-index"])
 def test_64_concurrent_async_fetches_one_keyring_lookup(
-        tmp_path: Path, index_server: services.IndexServer) -> None:
-    keyring = CountingKeyring({(f"uv-credentials:{index_server.simple_url}", USER): PASSWORD})
+        tmp_path: Path, index_server: services.IndexServer, configured: bool) -> None:
+    """Configured index: its entry is read first, no 401 at all. A URL outside every index
+    (only uv's host-level entry is read): one probe gets the 401, the other 63 wait for it."""
+    service = f"uv-credentials:{index_server.simple_url}" if configured \
+        else f"uv:{index_server.base}"
+    keyring = CountingKeyring({(service, USER): PASSWORD})
     sources, env = _sources(tmp_path, keyring)
-    settings = _native_settings(index_server)
+    settings = _native_settings(index_server) if configured \
+        else Settings(keyring_provider=KeyringProvider.NATIVE)
     index_server.clear_log()
 
     async def main() -> list[int]:
@@ -384,7 +393,7 @@ def test_64_concurrent_async_fetches_one_keyring_lookup(
     assert asyncio.run(main()) == [200] * 64
     assert keyring.gets == 1
     logged = index_server.requests()
-    assert [r["status"] for r in logged].count(401) == 1  # the others waited for the probe
+    assert [r["status"] for r in logged].count(401) == (0 if configured else 1)
     assert sum(1 for r in logged if r["status"] == 200) == 64
     assert all(r["password"] in (None, "correct") for r in logged)
 
@@ -522,7 +531,7 @@ def test_seed_flow_stores_once_then_reads_from_the_keyring(
         second = sandbox.fetch("--download")
         assert second.code == 0, second.stderr
         assert second.json["stored"] == []
-        assert second.failures <= 1  # one probe per realm, then the keyring's credentials
+        assert second.failures == 0  # the index's keyring entry is read before sending
         assert PASSWORD not in first.stderr + second.stderr + first.stdout + second.stdout
     finally:
         _forget(sandbox.env, service)
