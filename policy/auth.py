@@ -7,6 +7,8 @@ It yields three kinds of steps and is sent back their results:
     Lookup          ask the allowed sources (once    -> Credentials | None
                     per key per process)
     Store           store working credentials        -> None
+    Wait            wait for the realm's first       -> None
+                    unauthenticated request (probe)
 
 `sync_auth_flow` and `async_auth_flow` are the drivers that perform the steps: the async one
 runs the blocking lookups and stores in a worker thread, so the event loop never blocks.

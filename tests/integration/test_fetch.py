@@ -285,6 +285,26 @@ def test_failure_names_the_redacted_url_and_status(sandbox: Sandbox) -> None:
     assert "rejected" in run.stderr
 
 
+def test_download_into_dest_with_a_progress_line_and_text_output(sandbox: Sandbox) -> None:
+    dest = sandbox.root / "dest"
+    env = {"UV_INDEX_PRIVATE_USERNAME": USER, "UV_INDEX_PRIVATE_PASSWORD": PASSWORD}
+    index = "private=" + sandbox.server.simple_url
+    run = sandbox.fetch("--download", "--dest", str(dest), "--index", index, env=env)
+    assert run.code == 0, run.stderr
+    assert run.json["downloaded"] == ["peerpkg-1.0-py3-none-any.whl"]
+    assert (dest / "peerpkg-1.0-py3-none-any.whl").stat().st_size > 0
+    assert [p.name for p in dest.iterdir()] == ["peerpkg-1.0-py3-none-any.whl"]
+    assert "Downloaded peerpkg-1.0-py3-none-any.whl" in run.stderr
+    assert run.failures == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "policy", "fetch", "peerpkg", "--index", index],
+        cwd=sandbox.project,
+        env={**sandbox.env, **env}, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"peerpkg: 1 file(s) from {sandbox.server.simple_url} (200)")
+    assert PASSWORD not in done.stdout + done.stderr + run.stdout + run.stderr
+
+
 def test_no_wasted_401_after_the_first_success(sandbox: Sandbox) -> None:
     """uv wastes one 401 per file with netrc credentials (g18); we waste one per realm."""
     netrc = Path(sandbox.env["HOME"]) / ".netrc"
