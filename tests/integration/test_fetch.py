@@ -269,7 +269,16 @@ def test_keyring_call_parity_with_uv(sandbox: Sandbox, scenario: Scenario) -> No
         assert run.json["downloaded"] == ["peerpkg-1.0-py3-none-any.whl"]
         assert run.json["status"] == 200 and run.json["index"] == server.simple_url
     else:
-        assert run.stderr.splitlines()[-1].startswith("error:") or "error:" in run.stderr
+        assert "error:" in run.stderr
+        page = [r for r in run.requests if r["path"] == "/simple/peerpkg/"]
+        if page and page[-1]["status"] in (401, 403):
+            # The hint tells missing credentials from wrong ones (uv's does not).
+            last = page[-1]
+            hint = ("no credentials were sent" if last["auth"] is None
+                    else "without a password" if last["password"] == "empty"
+                    else "were rejected")
+            assert hint in run.stderr, run.stderr
+            assert f"/simple/peerpkg/: {last['status']}" in run.stderr
 
 
 def test_failure_names_the_redacted_url_and_status(sandbox: Sandbox) -> None:
