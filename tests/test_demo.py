@@ -1,0 +1,58 @@
+"""`keyring-policy demo` runs the whole flow on its embedded defaults and shows no secret."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policy import demo
+
+
+def test_demo_steps_behave_as_narrated(monkeypatch: pytest.MonkeyPatch) -> None:
+    passwords: list[str] = []
+    real_init = demo.Demo.__init__
+
+    def remember(self: demo.Demo, out: io.StringIO) -> None:
+        real_init(self, out)
+        passwords.append(self.password)
+
+    monkeypatch.setattr(demo.Demo, "__init__", remember)
+    out = io.StringIO()
+    assert demo.run_demo(out) == 0, out.getvalue()
+    text = out.getvalue()
+    assert passwords and passwords[0] not in text
+    steps = re.split(r"\n(?=\d\. )", text)
+    assert len(steps) == 5  # the header and four steps
+    first, second, without_preview, never = steps[1:]
+    assert "stored     alice under uv-credentials:http://127.0.0.1:" in first
+    assert " 401 " not in first
+    assert " 401 " not in second and "stored     nothing" in second
+    assert "credentials sent" in second
+    assert "preview-features native-auth" in without_preview
+    assert "stored     nothing (keyring holds: nothing)" in without_preview
+    assert " 401 " in never and "read keyring: no" in never
+    assert "every step behaved as expected" in text
+
+
+def test_demo_command_cleans_up_after_itself(tmp_path: Path) -> None:
+    before = set(Path(tempfile_dir()).glob("keyring-policy-demo-*"))
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-m", "policy", "demo"], capture_output=True,
+                          text=True, timeout=120, check=False, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr == ""
+    assert set(Path(tempfile_dir()).glob("keyring-policy-demo-*")) == before
+    assert list(tmp_path.iterdir()) == []
+
+
+def tempfile_dir() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()
