@@ -172,6 +172,21 @@ def _timed(client: Any, urls: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def _interleaved(bare: Any, policy: Any, bare_urls: list[str], policy_urls: list[str]
+                 ) -> tuple[list[float], list[float]]:
+    """Per-request seconds of both clients, one request each in turn (order alternating),
+    so that whatever else the machine does lands on both sides alike."""
+    clock = time.perf_counter
+    bare_times, policy_times = [], []
+    for i, (bare_url, policy_url) in enumerate(zip(bare_urls, policy_urls, strict=True)):
+        pair = ((bare, bare_url, bare_times), (policy, policy_url, policy_times))
+        for client, url, times in pair if i % 2 == 0 else pair[::-1]:
+            started = clock()
+            client.get(url)
+            times.append(clock() - started)
+    return bare_times, policy_times
+
+
 def overhead(spec: dict[str, Any]) -> dict[str, Any]:
     import httpx
 
@@ -195,21 +210,21 @@ def overhead(spec: dict[str, Any]) -> dict[str, Any]:
             statuses = {client.get(url).status_code for url in urls(f"warm-{name}")[:50]}
             if statuses != {200}:
                 return {"ok": False, "error": f"warm-up statuses {sorted(statuses)}"}
-        bare_times, policy_times = [], []
+        bare_totals, policy_totals, median_ratios = [], [], []
         for round_ in range(spec["rounds"]):
-            order = (bare, policy) if round_ % 2 == 0 else (policy, bare)
-            for client in order:
-                name = "bare" if client is bare else "policy"
-                seconds = _timed(client, urls(f"r{round_}-{name}"))
-                (bare_times if client is bare else policy_times).append(seconds)
+            bare_times, policy_times = _interleaved(
+                bare, policy, urls(f"r{round_}-bare"), urls(f"r{round_}-policy"))
+            bare_totals.append(sum(bare_times))
+            policy_totals.append(sum(policy_times))
+            median_ratios.append(statistics.median(policy_times)
+                                 / statistics.median(bare_times))
         report = _profile(lambda: _timed(policy, urls("profile")), profile) if profile else None
-    # Paired: each round times both clients back to back, so a busy moment on the machine
-    # slows both sides of one ratio rather than one side of the medians.
-    ratio = statistics.median(p / b for p, b in zip(policy_times, bare_times, strict=True))
-    per_request_us = (statistics.median(policy_times) - statistics.median(bare_times)) \
+    round_ratios = [p / b for p, b in zip(policy_totals, bare_totals, strict=True)]
+    ratio = statistics.median(round_ratios)
+    per_request_us = (statistics.median(policy_totals) - statistics.median(bare_totals)) \
         / count * 1e6
-    return {"ok": True, "ratio": ratio, "bare_s": bare_times, "policy_s": policy_times,
-            "round_ratios": [p / b for p, b in zip(policy_times, bare_times, strict=True)],
+    return {"ok": True, "ratio": ratio, "bare_s": bare_totals, "policy_s": policy_totals,
+            "round_ratios": round_ratios, "median_request_ratios": median_ratios,
             "overhead_us_per_request": per_request_us, "settings_from": made,
             "profile": report}
 

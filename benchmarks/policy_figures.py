@@ -90,6 +90,7 @@ def overhead(world: World, requests: int, rounds: int, profile: Path | None) -> 
         "ok": True, "requests": requests, "rounds": rounds,
         "ratio": round(result["ratio"], 4),
         "round_ratios": [round(r, 3) for r in result["round_ratios"]],
+        "median_request_ratios": [round(r, 3) for r in result["median_request_ratios"]],
         "overhead_us_per_request": round(result["overhead_us_per_request"], 1),
         "bare_s": [round(s, 4) for s in result["bare_s"]],
         "policy_s": [round(s, 4) for s in result["policy_s"]],

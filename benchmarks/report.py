@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +53,10 @@ def policy_lines(figures: dict[str, Any]) -> list[str]:
     o = figures.get("overhead", {})
     if o:
         text = (f"ratio {o['ratio']:.3f} (rounds {min(o['round_ratios']):.3f}-"
-                f"{max(o['round_ratios']):.3f}; {o['overhead_us_per_request']:+.1f} us/request, "
-                f"{o['requests']} requests x {o['rounds']} rounds)" if o["ok"]
+                f"{max(o['round_ratios']):.3f}, median request "
+                f"{statistics.median(o['median_request_ratios']):.3f}; "
+                f"{o['overhead_us_per_request']:+.1f} us/request; {o['requests']} interleaved "
+                f"request pairs x {o['rounds']} rounds)" if o["ok"]
                 else f"failed: {o.get('error')}")
         lines.append(f"  PolicyAuth over httpx.BasicAuth: {text}  [ratio < 1.05: {_mark(o)}]")
     s = figures.get("startup", {})
