@@ -149,7 +149,7 @@ def fetch(spec: dict[str, Any]) -> dict[str, Any]:
 
 async def _concurrent(spec: dict[str, Any]) -> dict[str, Any]:
     settings, made = load(spec)
-    index = settings.indexes[0].url.rstrip("/")
+    index = spec.get("base_url") or settings.indexes[0].url.rstrip("/")
     projects = spec["projects"]
     urls = [f"{index}/{projects[i % len(projects)]}/" for i in range(spec["tasks"])]
     async with async_client(settings, timeout=30.0) as client:

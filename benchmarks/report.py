@@ -44,10 +44,14 @@ def policy_lines(figures: dict[str, Any]) -> list[str]:
     lines = ["keyring-policy alone:"]
     c = figures.get("concurrent", {})
     if c:
-        failed = "" if c["ok"] else f" (failed: {c.get('error') or c.get('statuses')})"
+        def burst(b: dict[str, Any]) -> str:
+            failed = "" if b["ok"] else f" (failed: {b.get('error') or b.get('statuses')})"
+            return (f"lookups {b['lookups']}, 401/403 {b['auth_failures']}, "
+                    f"requests {b['requests']}{failed}")
+
         lines.append(
-            f"  {c['tasks']} concurrent async fetches behind one 401: lookups {c['lookups']}, "
-            f"401/403 {c['auth_failures']}, requests {c['requests']}{failed}"
+            f"  {c['tasks']} concurrent async fetches, nothing known yet: configured index: "
+            f"{burst(c)}; no index: {burst(c['no_index'])}"
             f"  [{c['target']}: {_mark(c)}; {c['wasted_target']}: "
             f"{'meets' if c['wasted_met'] else 'MISSES'}]")
     o = figures.get("overhead", {})
