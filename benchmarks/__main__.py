@@ -114,11 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     built_at_start, probe_start = policy_built()
     progress(deadline, f"keyring-policy fetcher built: {built_at_start}")
 
-    world = World(project_names(args.projects), deadline).start()
-    progress(deadline, f"indexes up: {world.bases}")
+    world = World(project_names(args.projects), deadline)
     results: dict[str, dict[str, dict[str, Any]]] = {s.id: {} for s in wanted}
     policy_record: dict[str, Any] = {}
     try:
+        world.start()
+        progress(deadline, f"indexes up: {world.bases}")
         # Peers first, so that the library (built by others while this runs) is checked
         # again as late as possible.
         peers = [t for t in wanted_tools if not t.key.startswith("policy")]
@@ -147,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
 
     scenarios = []
     for scenario in wanted:
-        notes = [scenario.pip_note] if scenario.pip_note else []
+        with_pip = any(t.key.startswith("pip") for t in wanted_tools)
+        notes = [scenario.pip_note] if scenario.pip_note and with_pip else []
         scenarios.append({
             "id": scenario.id, "title": scenario.title, "projects": args.projects,
             "notes": notes,
