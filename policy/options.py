@@ -128,7 +128,9 @@ def _kebab(name: str) -> str:
     return name.replace("_", "-")
 
 
-_MODEL = ConfigDict(frozen=True, extra="ignore", alias_generator=_kebab, populate_by_name=True)
+# defer_build: the schema is built on first validation, not at import (start-up budget).
+_MODEL = ConfigDict(frozen=True, extra="ignore", alias_generator=_kebab, populate_by_name=True,
+                    defer_build=True)
 
 
 def check_index_name(name: str) -> str:
@@ -233,7 +235,7 @@ class KeyringPolicyOptions(BaseModel):
     """`[tool.keyring-policy]` in `pyproject.toml`: a table uv ignores, so `native` fits."""
 
     # Built on first use: most projects never have this table (start-up time, SPEC §7).
-    model_config = ConfigDict(**_MODEL, defer_build=True)
+    model_config = _MODEL
 
     keyring_provider: KeyringProvider | None = None
 

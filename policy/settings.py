@@ -61,7 +61,7 @@ NATIVE_AUTH = "native-auth"
 class Preview(BaseModel):
     """The resolved preview setting: every feature, or a set of canonical feature names."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     all: bool = False
     features: frozenset[str] = frozenset()
@@ -74,7 +74,7 @@ class Preview(BaseModel):
 class IndexSettings(BaseModel):
     """One configured index, as uv resolves it (credentials may still be in `url`)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str | None = None
     url: str
@@ -95,7 +95,7 @@ class Settings(BaseModel):
     `sources` maps a setting name to where its value came from, never to the value.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     keyring_provider: KeyringProvider = KeyringProvider.DISABLED
     preview: Preview = Field(default_factory=Preview)
@@ -119,7 +119,7 @@ class Overrides(BaseModel):
     for `--no-preview`, None when neither was given.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     directory: str | None = None
     config_file: str | None = None
