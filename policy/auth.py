@@ -32,7 +32,7 @@ import httpx
 from policy.cache import CredentialsCache, ProbeGate, SingleFlight, realm_key
 from policy.credentials import Credentials, CredentialSource
 from policy.errors import IncompleteCredentials, MissingCredentials, PolicyError
-from policy.index import match_index, normalize_url, root_url, search_indexes
+from policy.index import PYPI_INDEX, match_index, normalize_url, root_url, search_indexes
 from policy.redact import redact_url, strip_credentials
 from policy.settings import AuthPolicy, KeyringProvider, Settings
 
@@ -481,11 +481,14 @@ def _reads_native_first(decision: Decision) -> bool:
 
     The lookup is in-process and made once per index, and it is where working credentials
     were stored, so a later run's first request already carries them instead of wasting a
-    401 (uv probes first; it has no entry of its own to read).
+    401 (uv probes first; it has no entry of its own to read). Never for the implicit PyPI
+    default: a public index must not cost a keyring read (or an unlock prompt) up front.
     """
+    index = decision.index
     return (
         decision.provider == KeyringProvider.NATIVE
-        and decision.index is not None
+        and index is not None
+        and not (index.origin is None and index.url == PYPI_INDEX.url)
         and CredentialSource.NATIVE_KEYRING in decision.sources
     )
 

@@ -443,3 +443,22 @@ def test_index_routing_is_exact_for_nested_index_urls(reverse: bool) -> None:
     assert sent == {"/simple/a/": True, "/simple/b/": True, "/simple/special": False,
                     "/simple/special/": False, "/simple/special/x.whl": False,
                     "/simple/c/x.whl": True, "/simple/specialist/": True}
+
+
+def test_native_reads_a_configured_index_ahead_but_never_the_implicit_pypi() -> None:
+    configured = Settings(keyring_provider=KeyringProvider.NATIVE,
+                          indexes=(IndexSettings(name="private", url=INDEX, origin="project"),))
+    sources = StandInSources(answers={None: GOOD})
+    server = Server()
+    with httpx.Client(transport=httpx.MockTransport(server),
+                      auth=_real(configured, sources)) as http:
+        assert http.get(INDEX + "a/").status_code == 200
+    assert [status for *_, status in server.seen] == [200]  # no wasted 401
+    assert sources.finds == [(INDEX + "a/", None)]
+
+    implicit = Settings(keyring_provider=KeyringProvider.NATIVE)
+    sources = StandInSources(answers={None: GOOD})
+    public = httpx.MockTransport(lambda request: httpx.Response(200, request=request))
+    with httpx.Client(transport=public, auth=_real(implicit, sources)) as http:
+        assert http.get("https://pypi.org/simple/anyio/").status_code == 200
+    assert sources.finds == []  # a public index costs no keyring read up front
