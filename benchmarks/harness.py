@@ -14,7 +14,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,49 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.scenarios import PRIMARY, SECOND
-from tests.support.services import PASSWORD, USER, IndexServer, free_port, isolated_home
-from tests.support.wheels import build_wheel
+from tests.support.services import PASSWORD, USER, IndexServer, isolated_home
 
 REPO = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 SECOND_PASSWORD = "other-Pa55-w0rd"  # the second index's password, stored nowhere
 BACKEND = "benchmarks.counting_backend.CountingKeyring"
 DEAD_PROXY = "http://127.0.0.1:9"
-
-
-class BenchIndexServer(IndexServer):
-    """The tests' IndexServer, started through `benchmarks.index_server` (larger backlog)."""
-
-    def start(self) -> BenchIndexServer:
-        packages = self.root / "packages"
-        packages.mkdir(parents=True, exist_ok=True)
-        for project in self.projects:
-            build_wheel(packages, project)
-        users_file = self.root / "users.json"
-        users_file.write_text(json.dumps(self.users))
-        users_file.chmod(0o600)
-        self.port = free_port()
-        self.log_path.write_text("")
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.index_server", "--port", str(self.port),
-             "--htpasswd", str(self.root / "htpasswd"), "--packages", str(packages),
-             "--log", str(self.log_path), "--users", str(users_file), "--lifetime", "600"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError(f"pypiserver died: {self._process.stderr.read()!r}")  # type: ignore[union-attr]
-            try:
-                urllib.request.urlopen(f"{self.base}/health", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            self.stop()
-            raise RuntimeError("pypiserver did not answer within 20 s")
-        self.clear_log()
-        return self
 
 
 def project_names(count: int) -> list[str]:
@@ -113,7 +76,7 @@ class World:
         self.root = Path(tempfile.mkdtemp(prefix="kp-bench-"))
         self.projects = list(projects)
         self.deadline = deadline
-        self.servers: dict[str, BenchIndexServer] = {}
+        self.servers: dict[str, IndexServer] = {}
         self.passwords = {PRIMARY: PASSWORD, SECOND: SECOND_PASSWORD}
         self.bin = self.root / "bin"
         self.keyring_log = self.root / "keyring.jsonl"
@@ -122,9 +85,9 @@ class World:
 
     # -- set-up --------------------------------------------------------------------------
     def start(self) -> World:
-        self.servers[PRIMARY] = BenchIndexServer(self.root / "primary",
+        self.servers[PRIMARY] = IndexServer(self.root / "primary",
                                                  projects=self.projects).start()
-        self.servers[SECOND] = BenchIndexServer(self.root / "second", projects=("teampkg",),
+        self.servers[SECOND] = IndexServer(self.root / "second", projects=("teampkg",),
                                                 users={USER: SECOND_PASSWORD}).start()
         self.bin.mkdir()
         keyring = self.bin / "keyring"

@@ -170,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`| head`): stop quietly, as Unix tools do.
         _silence_stdout()
         return EXIT_FAILED
-    except Exception as error:  # noqa: BLE001 - the last line of defence: never a traceback
+    except Exception as error:
         # An exception's text may quote a secret from somewhere we do not control, so only
         # its type is shown; -vv logs the traceback (frames, not local values).
         log.debug("unexpected error", exc_info=True)

@@ -89,7 +89,8 @@ class DemoIndex:
     def _page(self, path: str) -> tuple[int, bytes, str]:
         if path == "/simple/":
             links = "".join(f'<a href="/simple/{p}/">{p}</a>\n' for p in self._projects)
-            return 200, f"<!DOCTYPE html><html><body>\n{links}</body></html>\n".encode(), "text/html"
+            body = f"<!DOCTYPE html><html><body>\n{links}</body></html>\n"
+            return 200, body.encode(), "text/html"
         for project, filename in self._projects.items():
             if path == f"/simple/{project}/":
                 digest = hashlib.sha256(self._files[filename]).hexdigest()
@@ -122,7 +123,7 @@ class DemoIndex:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 """Silence the default access log (the demo prints its own)."""
 
         return Handler

@@ -39,7 +39,7 @@ class MissingCredentials(CredentialsError):
 
 
 class IncompleteCredentials(CredentialsError):
-    """`authenticate = "always"` and only a username was found (`Incomplete credentials for URL`)."""
+    """`authenticate = "always"` and only a username was found (`Incomplete credentials`)."""
 
 
 class KeyringUnavailable(PolicyError):

@@ -66,10 +66,13 @@ class _RequestLog:
 class _Server(ThreadingMixIn, WSGIServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 drops the connections uv opens in parallel (the kernel
+    # retries them a second later), which would bill a client for the server's limit.
+    request_queue_size = 256
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

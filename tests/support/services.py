@@ -86,6 +86,7 @@ class IndexServer:
     projects: Sequence[str] = ("peerpkg",)
     users: dict[str, str] = field(default_factory=lambda: {USER: PASSWORD})
     port: int = 0
+    lifetime: float = 900.0
     _process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -113,7 +114,8 @@ class IndexServer:
         self._process = subprocess.Popen(
             [sys.executable, str(HERE / "index_server.py"), "--port", str(self.port),
              "--htpasswd", str(self.root / "htpasswd"), "--packages", str(packages),
-             "--log", str(self.log_path), "--users", str(users_file)],
+             "--log", str(self.log_path), "--users", str(users_file),
+             "--lifetime", str(self.lifetime)],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 20
