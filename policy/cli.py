@@ -10,6 +10,7 @@ import argparse
 import importlib
 import logging
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -173,7 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         # An exception's text may quote a secret from somewhere we do not control, so only
         # its type is shown; -vv logs the traceback (frames, not local values).
-        log.debug("unexpected error", exc_info=True)
+        log.debug("unexpected %s; traceback (frames only, the message is withheld):\n%s",
+                  type(error).__name__, "".join(traceback.format_tb(error.__traceback__)))
         sys.stderr.write(
             f"error: unexpected {type(error).__name__}; this is a bug in keyring-policy. "
             "Run again with -vv for the traceback.\n"

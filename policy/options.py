@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from policy.preview import EMPTY_NAME
+from policy.redact import redact_url
 from policy.settings import AuthPolicy, IndexFormat, IndexKeyring, KeyringProvider
 
 UV_KEYS: tuple[str, ...] = (
@@ -185,7 +186,8 @@ class IndexOptions(BaseModel):
     @model_validator(mode="after")
     def _explicit_needs_name(self) -> IndexOptions:
         if self.explicit and self.name is None:
-            raise ValueError(f"An index with `explicit = true` requires a `name`: {self.url}")
+            raise ValueError(
+                f"An index with `explicit = true` requires a `name`: {redact_url(self.url)}")
         return self
 
 
