@@ -200,7 +200,7 @@ class Demo:
                 outcome.error = str(error).splitlines()[0]
             outcome.requests = index.take_requests()
         outcome.warnings = list(warnings)
-        self._report(outcome, keyring)
+        self._report(step, outcome, keyring)
         return 0 if self._as_expected(step, outcome) else 1
 
     def _explain(self, settings: Settings, url: str) -> None:
@@ -214,7 +214,7 @@ class Demo:
         for reason in decision["reasons"]:
             self.say(f"   why        {reason}")
 
-    def _report(self, outcome: Outcome, keyring: DemoFileKeyring) -> None:
+    def _report(self, step: Step, outcome: Outcome, keyring: DemoFileKeyring) -> None:
         width = max((len(r.path) for r in outcome.requests), default=0)
         for request in outcome.requests:
             sent = "credentials sent" if request.had_credentials else "no credentials"
@@ -228,7 +228,8 @@ class Demo:
             held = ", ".join(f"{u}@{s}" for s, u in keyring.entries()) or "nothing"
             self.say(f"   stored     nothing (keyring holds: {held})")
         if outcome.error:
-            self.say(f"   result     failed: {outcome.error}")
+            expected = "" if step.expect_success else ", as expected"
+            self.say(f"   result     refused{expected}: {outcome.error}")
         else:
             self.say("   result     success")
 
