@@ -37,7 +37,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with uv's error layout: the first stderr line starts with `error:`."""
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"error: {message}\n\n{self.format_usage()}")
+        sys.stderr.write(f"error: {message}\n\nFor more information, try '--help'.\n")
         raise SystemExit(EXIT_USAGE)
 
 

@@ -165,6 +165,8 @@ def _parse(path: Path, text: str) -> tuple[dict[str, Any] | None, Spans | None, 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return None, None, syntax_error(text, error)
+    except RecursionError:
+        return None, None, "TOML parse error: the document is nested too deeply"
     return data, scan(text), None
 
 

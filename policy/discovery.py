@@ -72,7 +72,7 @@ def find_project_file(start: Path, cwd: Path) -> Found:
 def _read_toml(path: Path) -> dict[str, object] | None:
     try:
         data: dict[str, object] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, RecursionError, tomllib.TOMLDecodeError):
         return None
     return data
 

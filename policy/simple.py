@@ -228,7 +228,15 @@ def fetch_project(client: httpx.Client, settings: Settings, project: str) -> Pro
 def _network_failure(url: str, error: httpx.HTTPError) -> FetchError:
     # httpx's message may quote the URL as given (with credentials): show only the type.
     shown = redact_url(strip_credentials(url))
-    return FetchError(f"Failed to fetch {shown}: {type(error).__name__}", url=shown)
+    what = _NETWORK_FAILURES.get(type(error).__name__, type(error).__name__)
+    return FetchError(f"Failed to fetch {shown}: {what}", url=shown)
+
+
+_NETWORK_FAILURES = {
+    "ConnectError": "could not connect (ConnectError); is the index up and the URL right?",
+    "ConnectTimeout": "timed out connecting (ConnectTimeout)",
+    "ReadTimeout": "timed out waiting for the response (ReadTimeout)",
+}
 
 
 def _failure(url: str, index_url: str, response: httpx.Response) -> FetchError:

@@ -278,8 +278,15 @@ class CredentialStore:
 
     @contextmanager
     def _locked(self, *, exclusive: bool) -> Iterator[None]:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise CredentialStoreError(
+                f"Cannot use the credentials directory `{self.directory}` "
+                f"({error.strerror or type(error).__name__}); point `UV_CREDENTIALS_DIR` at a "
+                "writable directory"
+            ) from None
         try:
             mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
             deadline = time.monotonic() + LOCK_TIMEOUT

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -11,10 +12,21 @@ from typing import Any
 
 from policy.commands._common import load_settings, print_json
 
+_PROJECT_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+
+
+def _project_name(value: str) -> str:
+    """A PEP 508 project name; anything else is a usage error before any request."""
+    if not _PROJECT_NAME.match(value):
+        raise argparse.ArgumentTypeError(
+            "expected a project name (letters, digits, `.`, `_`, `-`; no spaces or slashes)")
+    return value
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """PROJECT, --download, --dest."""
-    parser.add_argument("project", help="the project whose Simple API page to fetch")
+    parser.add_argument("project", type=_project_name,
+                        help="the project whose Simple API page to fetch")
     parser.add_argument("--download", action="store_true",
                         help="also download the files of the newest version")
     parser.add_argument("--dest", metavar="DIR", default=None,
