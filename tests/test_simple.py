@@ -165,7 +165,9 @@ def test_network_errors_become_fetch_errors_without_credentials(tmp_path: Path) 
     with httpx.Client(transport=httpx.MockTransport(refuse)) as client:
         with pytest.raises(FetchError) as error:
             simple.fetch_project(client, _settings("https://u:S3CRET@h/simple/"), "p")
-        assert str(error.value) == "Failed to fetch https://h/simple/p/: ConnectError"
+        assert str(error.value) == (
+            "Failed to fetch https://h/simple/p/: could not connect (ConnectError); "
+            "is the index up and the URL right?")
         with pytest.raises(FetchError, match="ConnectError"):
             simple.download(client, simple.ProjectFile("p.whl", "https://h/p.whl"), tmp_path,
                             io.StringIO())
