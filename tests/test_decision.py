@@ -23,6 +23,7 @@ from policy.settings import (
     Preview,
     Settings,
 )
+from tests.contract_examples import EXPLAIN_EXAMPLE
 
 IDX = "https://pkgs.example.com/simple/"
 URL = IDX + "foo/"
@@ -192,18 +193,7 @@ def test_decision_table(row: Row) -> None:
 
 def test_the_contract_example_exactly() -> None:
     config = Settings(keyring_provider=N, indexes=(IndexSettings(name="private", url=IDX),))
-    assert decide(config, URL).to_json() == {
-        "url": URL,
-        "realm": "https://pkgs.example.com",
-        "index": {"name": "private", "url": IDX},
-        "authenticate": "auto",
-        "provider": "native",
-        "read": True,
-        "store": False,
-        "sources": ["url", "env", "cache", "netrc", "credentials-file", "native-keyring"],
-        "keyring_services": [f"uv-credentials:{IDX}", "uv:pkgs.example.com"],
-        "reasons": ["credentials are not stored: preview feature `native-auth` is not enabled"],
-    }
+    assert decide(config, URL).to_json() == EXPLAIN_EXAMPLE
 
 
 def test_preview_gate_warning_is_the_spec_text() -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from policy.cli import main
 from policy.decision import PREVIEW_GATE_WARNING
+from tests.contract_examples import EXPLAIN_EXAMPLE
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "Zq9-real-Passw0rd"
@@ -57,18 +58,7 @@ def test_json_is_the_contract_object(project: Path, capsys: pytest.CaptureFixtur
     assert code == 0
     data = json.loads(out)
     assert set(data) == CONTRACT_KEYS
-    assert data == {
-        "url": URL,
-        "realm": "https://pkgs.example.com",
-        "index": {"name": "private", "url": IDX},
-        "authenticate": "auto",
-        "provider": "native",
-        "read": True,
-        "store": False,
-        "sources": ["url", "env", "cache", "netrc", "credentials-file", "native-keyring"],
-        "keyring_services": [f"uv-credentials:{IDX}", "uv:pkgs.example.com"],
-        "reasons": ["credentials are not stored: preview feature `native-auth` is not enabled"],
-    }
+    assert data == EXPLAIN_EXAMPLE
     assert err == f"warning: {PREVIEW_GATE_WARNING}\n"
 
 
