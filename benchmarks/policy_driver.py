@@ -26,14 +26,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-REQUIRED = ("policy.auth", "policy.decision", "policy.settings")
+REQUIRED = ("policy.fetch.auth", "policy.decision", "policy.settings.models")
 HREF = re.compile(r'href="([^"]+)"')
 
 
 def probe() -> dict[str, Any]:
     """Which of the library's modules import (the fetcher needs at least REQUIRED)."""
-    names = ("policy.auth", "policy.clients", "policy.sources", "policy.decision",
-             "policy.lookup", "policy.settings")
+    names = ("policy.fetch.auth", "policy.fetch.clients", "policy.settings.origins",
+             "policy.decision", "policy.credentials.lookup", "policy.settings.models")
     found: dict[str, bool | str] = {}
     for name in names:
         try:
@@ -47,42 +47,42 @@ def probe() -> dict[str, Any]:
 # --- settings -----------------------------------------------------------------------------
 
 def load(spec: dict[str, Any]) -> tuple[Any, str]:
-    """Settings from the scenario's uv.toml when `policy.sources` exists, else from the spec.
+    """Settings from the scenario's uv.toml when `policy.settings.origins` exists, else the spec.
 
     Returns the settings and which way they were made, for the record.
     """
-    from policy.settings import Overrides, Settings
+    from policy.settings.models import Overrides, Settings
 
-    if spec.get("config") and importlib.util.find_spec("policy.sources") is not None:
-        from policy.sources import load_settings
+    if spec.get("config") and importlib.util.find_spec("policy.settings.origins") is not None:
+        from policy.settings.origins import load_settings
 
         overrides = Overrides(config_file=spec["config"], keyring_provider=spec.get("provider"))
-        return load_settings(overrides, env=os.environ, cwd=Path.cwd()), "policy.sources"
-    return Settings.model_validate(spec["settings"]), "Settings model (no policy.sources)"
+        return load_settings(overrides, env=os.environ, cwd=Path.cwd()), "policy.settings.origins"
+    return Settings.model_validate(spec["settings"]), "Settings model (no policy.settings.origins)"
 
 
 def sync_client(settings: Any, **kwargs: Any) -> Any:
-    """`policy.clients.client` when built, else an httpx.Client with `PolicyAuth`."""
-    if importlib.util.find_spec("policy.clients") is not None:
-        from policy.clients import client
+    """`policy.fetch.clients.client` when built, else an httpx.Client with `PolicyAuth`."""
+    if importlib.util.find_spec("policy.fetch.clients") is not None:
+        from policy.fetch.clients import client
 
         return client(settings, **kwargs)
     import httpx
 
-    from policy.auth import PolicyAuth
+    from policy.fetch.auth import PolicyAuth
 
     return httpx.Client(auth=PolicyAuth(settings), **kwargs)
 
 
 def async_client(settings: Any, **kwargs: Any) -> Any:
-    """`policy.clients.async_client` when built, else an httpx.AsyncClient with `PolicyAuth`."""
-    if importlib.util.find_spec("policy.clients") is not None:
-        from policy.clients import async_client as make
+    """`policy.fetch.clients.async_client` when built, else an httpx.AsyncClient + `PolicyAuth`."""
+    if importlib.util.find_spec("policy.fetch.clients") is not None:
+        from policy.fetch.clients import async_client as make
 
         return make(settings, **kwargs)
     import httpx
 
-    from policy.auth import PolicyAuth
+    from policy.fetch.auth import PolicyAuth
 
     return httpx.AsyncClient(auth=PolicyAuth(settings), **kwargs)
 
@@ -190,7 +190,7 @@ def _interleaved(bare: Any, policy: Any, bare_urls: list[str], policy_urls: list
 def overhead(spec: dict[str, Any]) -> dict[str, Any]:
     import httpx
 
-    from policy.auth import PolicyAuth
+    from policy.fetch.auth import PolicyAuth
 
     settings, made = load(spec)
     base = spec["base"]

@@ -86,7 +86,7 @@ def index_url(index: IndexDef, bases: dict[str, str], passwords: dict[str, str])
 
 
 def uv_toml(scenario: Scenario, bases: dict[str, str], passwords: dict[str, str]) -> str:
-    """The scenario's uv.toml (read by uv `--config-file` and by `policy.sources`)."""
+    """The scenario's uv.toml (read by uv `--config-file` and by `policy.settings.origins`)."""
     lines = ['keyring-provider = "subprocess"', ""]
     for index in scenario.indexes:
         lines += ["[[index]]", f'name = "{index.name}"',
@@ -103,8 +103,8 @@ def uv_toml(scenario: Scenario, bases: dict[str, str], passwords: dict[str, str]
 
 def settings_dict(scenario: Scenario, bases: dict[str, str], passwords: dict[str, str],
                   provider: str) -> dict[str, Any]:
-    """The same configuration as `policy.settings.Settings` data, for when `policy.sources`
-    is not built yet (index order: uv's, the default index last)."""
+    """The same configuration as `policy.settings.models.Settings` data, for when
+    `policy.settings.origins` is not built yet (index order: uv's, the default index last)."""
     ordered = [i for i in scenario.indexes if not i.default] + [
         i for i in scenario.indexes if i.default]
     return {

@@ -16,9 +16,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from policy.auth import PolicyAuth
-    from policy.clients import async_client, client
-    from policy.credentials import Credentials, CredentialSource
+    from policy.credentials.lookup import CredentialSources
+    from policy.credentials.values import Credentials
     from policy.decision import Decision, decide
     from policy.errors import (
         ConfigError,
@@ -30,9 +29,11 @@ if TYPE_CHECKING:
         MissingCredentials,
         PolicyError,
     )
+    from policy.fetch.auth import PolicyAuth
+    from policy.fetch.clients import async_client, client
     from policy.index import Realm
-    from policy.lookup import CredentialSources
-    from policy.settings import (
+    from policy.provenance import CredentialSource
+    from policy.settings.models import (
         AuthPolicy,
         IndexKeyring,
         IndexSettings,
@@ -41,14 +42,14 @@ if TYPE_CHECKING:
         Preview,
         Settings,
     )
-    from policy.sources import load_settings
+    from policy.settings.origins import load_settings
 
 _EXPORTS: dict[str, str] = {
-    "PolicyAuth": "policy.auth",
-    "client": "policy.clients",
-    "async_client": "policy.clients",
-    "Credentials": "policy.credentials",
-    "CredentialSource": "policy.credentials",
+    "PolicyAuth": "policy.fetch.auth",
+    "client": "policy.fetch.clients",
+    "async_client": "policy.fetch.clients",
+    "Credentials": "policy.credentials.values",
+    "CredentialSource": "policy.provenance",
     "Decision": "policy.decision",
     "decide": "policy.decision",
     "ConfigError": "policy.errors",
@@ -60,15 +61,15 @@ _EXPORTS: dict[str, str] = {
     "MissingCredentials": "policy.errors",
     "PolicyError": "policy.errors",
     "Realm": "policy.index",
-    "CredentialSources": "policy.lookup",
-    "AuthPolicy": "policy.settings",
-    "IndexKeyring": "policy.settings",
-    "IndexSettings": "policy.settings",
-    "KeyringProvider": "policy.settings",
-    "Overrides": "policy.settings",
-    "Preview": "policy.settings",
-    "Settings": "policy.settings",
-    "load_settings": "policy.sources",
+    "CredentialSources": "policy.credentials.lookup",
+    "AuthPolicy": "policy.settings.models",
+    "IndexKeyring": "policy.settings.models",
+    "IndexSettings": "policy.settings.models",
+    "KeyringProvider": "policy.settings.models",
+    "Overrides": "policy.settings.models",
+    "Preview": "policy.settings.models",
+    "Settings": "policy.settings.models",
+    "load_settings": "policy.settings.origins",
 }
 
 __all__ = [

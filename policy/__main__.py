@@ -1,5 +1,5 @@
 """`python -m policy` is the `keyring-policy` command."""
 
-from policy.cli import main
+from policy.cli.main import main
 
 raise SystemExit(main())

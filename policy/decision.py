@@ -25,10 +25,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from policy._compat import StrEnum
-from policy.credentials import CredentialSource
 from policy.index import PYPI_INDEX, Realm, match_index, normalize_url, root_url
+from policy.provenance import CredentialSource
 from policy.redact import strip_credentials
-from policy.settings import (
+from policy.settings.models import (
     NATIVE_AUTH,
     AuthPolicy,
     IndexKeyring,

@@ -12,7 +12,7 @@ from functools import lru_cache
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from policy.redact import strip_credentials
-from policy.settings import IndexSettings, Settings
+from policy.settings.models import IndexSettings, Settings
 
 PYPI_URL = "https://pypi.org/simple"
 """uv's implicit default index, searched last unless a default index is configured."""

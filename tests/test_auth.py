@@ -15,12 +15,13 @@ from typing import Any
 import httpx
 import pytest
 
-from policy.auth import Lookup, PolicyAuth, Store, Wait, redirect_request, request_credentials
-from policy.credentials import Credentials, CredentialSource
+from policy.credentials.values import Credentials
 from policy.errors import IncompleteCredentials, MissingCredentials
+from policy.fetch.auth import Lookup, PolicyAuth, Store, Wait, redirect_request, request_credentials
 from policy.index import root_url
+from policy.provenance import CredentialSource
 from policy.redact import strip_credentials
-from policy.settings import AuthPolicy, IndexSettings, KeyringProvider, Settings
+from policy.settings.models import AuthPolicy, IndexSettings, KeyringProvider, Settings
 
 PASSWORD = "t0p-Secret-pw"
 INDEX = "https://pkgs.example/simple/"
@@ -393,7 +394,7 @@ def test_preview_gate_warns_once_per_auth(caplog: pytest.LogCaptureFixture) -> N
 
 
 def test_real_policy_stores_env_credentials_only_with_native_auth() -> None:
-    from policy.settings import Preview
+    from policy.settings.models import Preview
 
     env = {"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": PASSWORD}
     for features, stored in ((frozenset(), []), (frozenset({"native-auth"}),

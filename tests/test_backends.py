@@ -14,7 +14,8 @@ from keyring.backend import KeyringBackend as LibBackend
 from keyring.backends import fail, null
 from keyring.errors import InitError, KeyringLocked
 
-from policy.backends import (
+from policy.cli.demo.keyring_file import DemoFileKeyring
+from policy.credentials.backends import (
     DeadlineExceeded,
     KeyringBackend,
     LookupStatus,
@@ -24,10 +25,9 @@ from policy.backends import (
     call_with_deadline,
     keyring_timeout,
 )
-from policy.backends.testing import BackendContract
-from policy.credentials import CredentialSource
-from policy.demo_keyring import DemoFileKeyring
+from policy.credentials.backends.testing import BackendContract
 from policy.errors import ConfigError, KeyringUnavailable
+from policy.provenance import CredentialSource
 
 SECRET = "unit-S3cret-pw"
 
@@ -115,7 +115,7 @@ def test_deadline_expires() -> None:
 def test_a_stuck_worker_does_not_block_process_exit() -> None:
     script = (
         "import time\n"
-        "from policy.backends.base import call_with_deadline, DeadlineExceeded\n"
+        "from policy.credentials.backends.base import call_with_deadline, DeadlineExceeded\n"
         "try:\n"
         "    call_with_deadline(lambda: time.sleep(60), 0.2, what='stuck')\n"
         "except DeadlineExceeded:\n"
@@ -143,7 +143,8 @@ def test_keyring_timeout_rejects_nonsense(raw: str) -> None:
 
 
 def test_importing_the_backends_does_not_import_keyring() -> None:
-    script = "import sys, policy.backends, policy.lookup; print('keyring' in sys.modules)"
+    script = ("import sys, policy.credentials.backends, policy.credentials.lookup; "
+              "print('keyring' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=30, check=True, cwd=Path(__file__).parent.parent)
     assert done.stdout.strip() == "False"

@@ -8,9 +8,10 @@ import time
 
 import pytest
 
-from policy.cache import CredentialsCache, SingleFlight, realm_key
-from policy.credentials import Credentials, CredentialSource
-from policy.settings import IndexSettings
+from policy.credentials.values import Credentials
+from policy.fetch.cache import CredentialsCache, SingleFlight, realm_key
+from policy.provenance import CredentialSource
+from policy.settings.models import IndexSettings
 
 ALICE = Credentials.basic("alice", "pw-a", CredentialSource.ENV)
 BOB = Credentials.basic("bob", "pw-b", CredentialSource.URL)
@@ -164,7 +165,7 @@ def test_single_flight_async_tasks_and_a_thread_share_one_call() -> None:
 
 
 def test_probe_gate_gates_each_key_once() -> None:
-    from policy.cache import ProbeGate
+    from policy.fetch.cache import ProbeGate
 
     gate = ProbeGate()
     assert gate.enter("r") == (None, True)          # the probe

@@ -7,9 +7,10 @@ import argparse
 import pytest
 from pydantic import ValidationError
 
-from policy import cli
-from policy.commands import config as config_command
-from policy.options import IndexOptions
+from policy.cli import main as cli
+from policy.cli.commands import config as config_command
+from policy.cli.options import overrides_from_args
+from policy.settings.file_models import IndexOptions
 
 SECRET = "cli-Pa55-w0rd"
 
@@ -24,7 +25,7 @@ def test_usage_error_starts_with_error_and_exits_2(capsys: pytest.CaptureFixture
 def test_global_options_work_before_and_after_the_subcommand() -> None:
     before = cli.build_parser().parse_args(["--no-config", "-v", "config"])
     after = cli.build_parser().parse_args(["config", "--no-config", "-v"])
-    assert cli.overrides_from_args(before) == cli.overrides_from_args(after)
+    assert overrides_from_args(before) == overrides_from_args(after)
     assert before.verbose == after.verbose == 1
 
 

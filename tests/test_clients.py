@@ -1,4 +1,4 @@
-"""`policy.clients`: ready clients whose redirects go through PolicyAuth."""
+"""`policy.fetch.clients`: ready clients whose redirects go through PolicyAuth."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import asyncio
 import httpx
 import pytest
 
-from policy.auth import PolicyAuth
-from policy.clients import DEFAULT_TIMEOUT, async_client, client, policy_auth
-from policy.settings import Settings
+from policy.fetch.auth import PolicyAuth
+from policy.fetch.clients import DEFAULT_TIMEOUT, async_client, client, policy_auth
+from policy.settings.models import Settings
 from tests.test_auth import StandInSources, stand_in_decide
 
 

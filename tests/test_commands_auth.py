@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from policy import cli
-from policy.backends import MemoryKeyring
-from policy.commands import auth
-from policy.store import CredentialStore
+from policy.cli import main as cli
+from policy.cli.commands import auth
+from policy.credentials.backends import MemoryKeyring
+from policy.credentials.credentials_file import CredentialStore
 
 SECRET = "auth-S3cret-pw"
 URL = "http://127.0.0.1:8080/simple/"
@@ -226,7 +226,7 @@ def test_unavailable_native_keyring_is_an_error(capsys: pytest.CaptureFixture[st
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from keyring.backends import fail
 
-    from policy.backends import NativeKeyring
+    from policy.credentials.backends import NativeKeyring
 
     monkeypatch.setattr(auth, "_native_backend", lambda env: NativeKeyring(fail.Keyring()))
     code, _, err = run(capsys, "login", URL, "-u", "alice", "--password", SECRET,

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from policy.commands.config import to_json, to_text
-from policy.settings import Overrides
-from policy.sources import load_settings
+from policy.cli.commands.config import to_json, to_text
+from policy.settings.models import Overrides
+from policy.settings.origins import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "s3cret-value"

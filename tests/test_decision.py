@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from policy.credentials import CredentialSource
 from policy.decision import PREVIEW_GATE_WARNING, Decision, KeyringKind, KeyringLookup, decide
 from policy.index import Realm
-from policy.settings import (
+from policy.provenance import CredentialSource
+from policy.settings.models import (
     AuthPolicy,
     IndexKeyring,
     IndexSettings,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from policy import demo
+from policy.cli.demo import run as demo
 
 
 def test_demo_steps_behave_as_narrated(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import httpx
 
-from policy.demo_index import DemoIndex
-from policy.demo_keyring import DemoFileKeyring
+from policy.cli.demo.index_server import DemoIndex
+from policy.cli.demo.keyring_file import DemoFileKeyring
 
 PASSWORD = "demo-Pa55-w0rd"
 

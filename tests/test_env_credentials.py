@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from policy.credentials import CredentialSource
-from policy.env_credentials import index_env_credentials
-from policy.settings import IndexSettings
+from policy.credentials.index_env import index_env_credentials
+from policy.provenance import CredentialSource
+from policy.settings.models import IndexSettings
 
 INDEX = IndexSettings(name="my-private.idx", url="https://pkgs.example.com/simple/")
 

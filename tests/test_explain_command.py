@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from policy.cli import main
+from policy.cli.main import main
 from policy.decision import PREVIEW_GATE_WARNING
 from tests.contract_examples import EXPLAIN_EXAMPLE
 
@@ -179,7 +179,7 @@ def test_console_command_reads_no_keyring(tmp_path: Path) -> None:
     """End to end in a fresh interpreter: the JSON, and the `keyring` package stays unloaded."""
     (tmp_path / "uv.toml").write_text(uv_toml(index=f"https://alice:{SECRET}@pkgs.example.com"
                                                     "/simple/"))
-    script = ("import sys; from policy.cli import main; code = main(sys.argv[1:]); "
+    script = ("import sys; from policy.cli.main import main; code = main(sys.argv[1:]); "
               "assert 'keyring' not in sys.modules, 'keyring imported'; raise SystemExit(code)")
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path / "home"),
            "UV_NO_SYSTEM_CONFIG": "1", "PYTHONPATH": str(ROOT)}

@@ -15,7 +15,7 @@ from policy.index import (
     root_url,
     search_indexes,
 )
-from policy.settings import IndexFormat, IndexSettings, Settings
+from policy.settings.models import IndexFormat, IndexSettings, Settings
 
 
 def settings(*urls: str, default: bool = False, no_index: bool = False) -> Settings:

@@ -8,13 +8,15 @@ from typing import Any
 
 import pytest
 
-from policy.backends import KeyringBackend, LookupResult, MemoryKeyring, NativeKeyring
-from policy.backends.base import Password
-from policy.credentials import Credentials, CredentialSource
+from policy.credentials.backends import KeyringBackend, LookupResult, MemoryKeyring, NativeKeyring
+from policy.credentials.backends.base import Password
+from policy.credentials.credentials_file import CredentialStore
+from policy.credentials.lookup import CredentialSources
+from policy.credentials.values import Credentials
 from policy.decision import Decision, decide
 from policy.errors import KeyringUnavailable
-from policy.lookup import CredentialSources
-from policy.settings import (
+from policy.provenance import CredentialSource
+from policy.settings.models import (
     NATIVE_AUTH,
     AuthPolicy,
     IndexKeyring,
@@ -23,7 +25,6 @@ from policy.settings import (
     Preview,
     Settings,
 )
-from policy.store import CredentialStore
 
 SECRET = "lookup-S3cret-pw"
 URL = "https://pkgs.example.com/simple/peerpkg/"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from policy.credentials import CredentialSource
-from policy.netrc_source import NetrcSource, netrc_path
+from policy.credentials.netrc_file import NetrcSource, netrc_path
+from policy.provenance import CredentialSource
 
 SECRET = "netrc-S3cret"
 

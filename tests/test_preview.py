@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policy.errors import ConfigError
-from policy.preview import (
+from policy.settings.preview import (
     ALIASES,
     FEATURES,
     canonical,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from policy.settings import KeyringProvider, Overrides
-from policy.sources import load_settings
+from policy.settings.models import KeyringProvider, Overrides
+from policy.settings.origins import load_settings
 from tests.real_world import FILES, place
 
 EXPECTED: dict[str, tuple[KeyringProvider, list[str | None]]] = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from policy import schema
-from policy.cli import main
-from policy.options import PIP_KEYS, UV_KEYS
+from policy.cli.main import main
+from policy.settings import schema
+from policy.settings.file_models import PIP_KEYS, UV_KEYS
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from policy import simple
 from policy.errors import FetchError
-from policy.settings import IndexSettings, Settings
+from policy.fetch import simple
+from policy.settings.models import IndexSettings, Settings
 
 HTML = """<!DOCTYPE html><html><body>
 <a href="../../packages/peerpkg-1.0-py3-none-any.whl#sha256=abc" data-requires-python="&gt;=3.8">

@@ -1,4 +1,4 @@
-"""Discovery, merge order, provenance and error handling of `policy.sources`."""
+"""Discovery, merge order, provenance and error handling of `policy.settings.origins`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from policy.errors import ConfigError
-from policy.settings import IndexFormat, KeyringProvider, Origin, Overrides, Settings
-from policy.sources import CONFIG_FILE_WARNING, load_settings
+from policy.settings.models import IndexFormat, KeyringProvider, Origin, Overrides, Settings
+from policy.settings.origins import CONFIG_FILE_WARNING, load_settings
 
 PYPROJECT = '[project]\nname = "demo"\nversion = "0.1.0"\n'
 

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policy.errors import ConfigError
-from policy.options import PIP_KEYS, UV_KEYS
-from policy.settings import Overrides, Settings
-from policy.sources import load_settings
+from policy.settings.file_models import PIP_KEYS, UV_KEYS
+from policy.settings.models import Overrides, Settings
+from policy.settings.origins import load_settings
 
 KEYS = [*UV_KEYS, "keyring", "bogus-key", "tool", "name", "url", "authenticate", "format"]
 

@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 
 from policy._compat import tomllib
-from policy.credentials import CredentialSource
-from policy.errors import CredentialStoreError
-from policy.store import (
+from policy.credentials.credentials_file import (
     CredentialStore,
     ServiceUrl,
     credentials_dir,
@@ -19,6 +17,8 @@ from policy.store import (
     normalize_url,
     parse_entries,
 )
+from policy.errors import CredentialStoreError
+from policy.provenance import CredentialSource
 
 SECRET = "store-S3cret-pw"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from policy.toml_errors import mask_secrets, render_excerpt
-from policy.toml_spans import Span, scan
+from policy.settings.toml_errors import mask_secrets, render_excerpt
+from policy.settings.toml_spans import Span, scan
 
 DOC = '''# leading comment
 keyring-provider = "subprocess"   # trailing comment

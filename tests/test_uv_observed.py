@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from policy.errors import ConfigError
-from policy.preview import FEATURES
-from policy.settings import Overrides
-from policy.sources import load_settings
+from policy.settings.models import Overrides
+from policy.settings.origins import load_settings
+from policy.settings.preview import FEATURES
 from tests.uv_observed_cases import ALL, CASES, Case, adapt
 
 PORT = "8080"

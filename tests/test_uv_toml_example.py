@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from policy.options import IndexOptions, PipOptions, UvOptions, field_names
-from policy.settings import KeyringProvider, Overrides
-from policy.sources import load_settings
+from policy.settings.file_models import IndexOptions, PipOptions, UvOptions, field_names
+from policy.settings.models import KeyringProvider, Overrides
+from policy.settings.origins import load_settings
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "uv.toml.example"
 

@@ -23,11 +23,17 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
-from policy.backends.base import KeyringBackend, LookupResult, Password
-from policy.backends.memory import MemoryKeyring
-from policy.clients import async_client, client
-from policy.lookup import CredentialSources
-from policy.settings import AuthPolicy, IndexKeyring, IndexSettings, KeyringProvider, Settings
+from policy.credentials.backends.base import KeyringBackend, LookupResult, Password
+from policy.credentials.backends.memory import MemoryKeyring
+from policy.credentials.lookup import CredentialSources
+from policy.fetch.clients import async_client, client
+from policy.settings.models import (
+    AuthPolicy,
+    IndexKeyring,
+    IndexSettings,
+    KeyringProvider,
+    Settings,
+)
 from tests.support import services
 from tests.support.services import PASSWORD, USER
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from policy.backends import KeyringBackend, LookupStatus, SubprocessKeyring
-from policy.backends.subprocess_ import MODE_UNSUPPORTED_WARNING
-from policy.backends.testing import BackendContract
-from policy.credentials import CredentialSource
+from policy.credentials.backends import KeyringBackend, LookupStatus, SubprocessKeyring
+from policy.credentials.backends.subprocess_ import MODE_UNSUPPORTED_WARNING
+from policy.credentials.backends.testing import BackendContract
+from policy.credentials.lookup import CredentialSources
 from policy.decision import Decision, decide
-from policy.lookup import CredentialSources
-from policy.settings import AuthPolicy, IndexSettings, KeyringProvider, Settings
+from policy.provenance import CredentialSource
+from policy.settings.models import AuthPolicy, IndexSettings, KeyringProvider, Settings
 from tests.support import fake_keyring, services
 
 pytestmark = pytest.mark.integration

@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from policy.backends import MemoryKeyring, NativeKeyring, SubprocessKeyring
-from policy.credentials import Credentials, CredentialSource
+from policy.credentials.backends import MemoryKeyring, NativeKeyring, SubprocessKeyring
+from policy.credentials.credentials_file import CredentialStore
+from policy.credentials.lookup import CredentialSources
+from policy.credentials.values import Credentials
 from policy.decision import decide
-from policy.lookup import CredentialSources
-from policy.settings import (
+from policy.provenance import CredentialSource
+from policy.settings.models import (
     NATIVE_AUTH,
     AuthPolicy,
     IndexSettings,
@@ -27,7 +29,6 @@ from policy.settings import (
     Preview,
     Settings,
 )
-from policy.store import CredentialStore
 from tests.support import fake_keyring, services
 
 pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings("ignore::ResourceWarning")]
@@ -76,7 +77,7 @@ def run_in_process(capsys: pytest.CaptureFixture[str], *args: str, stdin: str | 
                    allow_stdout: bool = False) -> tuple[int, str, str]:
     import io
 
-    from policy import cli
+    from policy.cli import main as cli
 
     if stdin is not None:
         sys.stdin = io.StringIO(stdin)

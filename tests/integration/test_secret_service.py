@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from policy.backends import KeyringBackend, LookupStatus, NativeKeyring
-from policy.backends.testing import BackendContract
+from policy.credentials.backends import KeyringBackend, LookupStatus, NativeKeyring
+from policy.credentials.backends.testing import BackendContract
 from tests.support import services
 
 # keyring's SecretService backend opens a D-Bus connection per call and never closes it; the

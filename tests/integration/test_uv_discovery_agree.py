@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from policy.settings import Overrides
-from policy.sources import load_settings
+from policy.settings.models import Overrides
+from policy.settings.origins import load_settings
 from tests.integration.test_uv_settings_agree import UV, _field, our_row, uv_view
 from tests.support.services import require
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from policy.errors import ConfigError
-from policy.settings import Overrides
-from policy.sources import load_settings
+from policy.settings.models import Overrides
+from policy.settings.origins import load_settings
 from tests.integration.test_uv_settings_agree import UV
 from tests.support.services import require
 from tests.uv_observed_cases import adapt

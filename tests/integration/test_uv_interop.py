@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from policy.backends import NativeKeyring
-from policy.credentials import CredentialSource
+from policy.credentials.backends import NativeKeyring
+from policy.credentials.credentials_file import CredentialStore
+from policy.credentials.lookup import CredentialSources
 from policy.decision import decide
-from policy.lookup import CredentialSources
-from policy.settings import NATIVE_AUTH, IndexSettings, KeyringProvider, Preview, Settings
-from policy.store import CredentialStore
+from policy.provenance import CredentialSource
+from policy.settings.models import NATIVE_AUTH, IndexSettings, KeyringProvider, Preview, Settings
 from tests.support import services
 
 pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings("ignore::ResourceWarning")]

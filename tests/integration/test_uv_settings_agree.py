@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from policy.redact import redact_url
-from policy.settings import IndexSettings, KeyringProvider, Overrides
-from policy.sources import load_settings
+from policy.settings.models import IndexSettings, KeyringProvider, Overrides
+from policy.settings.origins import load_settings
 from tests.real_world import FILES, is_project, place
 from tests.support.services import require
 

@@ -1,0 +1,79 @@
+"""`keyring-policy config`: the resolved settings, where each came from, and the warnings.
+
+The JSON form is CONTRACT.md's; passwords in index URLs are shown as `****`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from policy.cli.commands._common import load_settings, print_json
+from policy.redact import redact_url
+from policy.settings.models import Settings
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """No arguments beyond the global ones (`--format json`)."""
+
+
+def to_json(settings: Settings) -> dict[str, Any]:
+    """CONTRACT.md's `config --format json` object."""
+    return {
+        "keyring_provider": settings.keyring_provider.value,
+        "preview": {"all": settings.preview.all, "features": sorted(settings.preview.features)},
+        "indexes": [
+            {
+                "name": index.name,
+                "url": redact_url(index.url),
+                "default": index.default,
+                "explicit": index.explicit,
+                "format": index.format.value,
+                "authenticate": index.authenticate.value,
+                "keyring": index.keyring.value,
+                "origin": index.origin.value if index.origin else None,
+            }
+            for index in settings.indexes
+        ],
+        "no_index": settings.no_index,
+        "config_files": list(settings.config_files),
+        "sources": dict(settings.sources),
+        "warnings": list(settings.warnings),
+    }
+
+
+def to_text(settings: Settings) -> str:
+    """A readable summary of the same content."""
+    data = to_json(settings)
+    sources = data["sources"]
+
+    def origin(key: str) -> str:
+        return f"  ({sources[key]})" if key in sources else "  (default)"
+
+    preview = data["preview"]
+    shown = "all" if preview["all"] else (", ".join(preview["features"]) or "none")
+    lines = [
+        f"keyring-provider: {data['keyring_provider']}{origin('keyring_provider')}",
+        f"preview: {shown}{origin('preview')}",
+        f"no-index: {str(data['no_index']).lower()}{origin('no_index')}",
+        "indexes:" if data["indexes"] else "indexes: none (PyPI)",
+    ]
+    for position, index in enumerate(data["indexes"]):
+        flags = [f"{key}={index[key]}" for key in ("format", "authenticate", "keyring")]
+        flags += [key for key in ("default", "explicit") if index[key]]
+        name = f"{index['name']}: " if index["name"] else ""
+        lines.append(f"  {position + 1}. {name}{index['url']}  [{', '.join(flags)}]"
+                     f"  ({sources.get(f'indexes[{position}]', index['origin'])})")
+    lines.append("config files: " + (", ".join(data["config_files"]) or "none"))
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the resolved settings."""
+    settings = load_settings(args)
+    if args.format == "json":
+        print_json(to_json(settings))
+    else:
+        sys.stdout.write(to_text(settings))
+    return 0

@@ -1,0 +1,1 @@
+"""`keyring-policy demo`: an embedded index, an isolated keyring file, and the narration."""

@@ -1,0 +1,415 @@
+"""uv's plaintext credentials store, `credentials.toml` (`uv auth login` without `native-auth`).
+
+    [[credential]]
+    service = "https://example.com/"
+    username = "alice"
+    scheme = "basic"          # optional: "basic" (default) or "bearer"
+    password = "..."          # basic; a bearer entry has `token` instead
+
+Location and matching follow uv (`crates/uv-auth/src/store.rs`): `$UV_CREDENTIALS_DIR`, else
+`$XDG_DATA_HOME/uv/credentials`, else `~/.local/share/uv/credentials` (uv's legacy macOS and
+Windows data directories are not modelled); an exact (service, username) entry first, then the
+longest service path that is a segment prefix of the URL in the same realm, a tie between two
+usernames being an error. Unlike uv, writes are atomic (temporary file + `os.replace`), the file
+is 0600, and every read-modify-write holds `credentials.toml.lock` (`flock`, the lock uv takes
+too), so concurrent writers never lose an entry.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
+
+from pydantic import SecretStr
+
+from policy._compat import StrEnum, tomllib
+from policy.credentials.values import Credentials
+from policy.env import HOME, UV_CREDENTIALS_DIR, XDG_DATA_HOME
+from policy.errors import CredentialStoreError
+from policy.provenance import CredentialSource
+from policy.redact import redact_url
+
+log = logging.getLogger("policy.credentials.credentials_file")
+
+FILE_NAME = "credentials.toml"
+LOCK_TIMEOUT = 60.0
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
+_HOST_CHARS = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=%:\[\]\x80-\U0010ffff-]+$")
+
+
+def credentials_dir(env: Mapping[str, str]) -> Path:
+    """The directory of `credentials.toml`, as `uv auth dir` prints it."""
+    explicit = env.get(UV_CREDENTIALS_DIR)
+    if explicit:
+        return Path(explicit)
+    data_home = env.get(XDG_DATA_HOME)
+    if data_home and Path(data_home).is_absolute():
+        return Path(data_home) / "uv" / "credentials"
+    home = env.get(HOME)
+    if home:
+        return Path(home) / ".local" / "share" / "uv" / "credentials"
+    return Path(".uv") / "credentials"
+
+
+# --------------------------------------------------------------------------- service URLs
+
+
+@dataclass(frozen=True)
+class ServiceUrl:
+    """A `<SERVICE>` as uv parses it: `https` (or `http` on localhost), credentials split off."""
+
+    url: str  # normalised, without credentials
+    username: str | None
+    password: SecretStr | None
+
+    @classmethod
+    def parse(cls, raw: str) -> ServiceUrl:
+        """Parse like uv's `Service::from_str`; raises `ValueError` with uv's reason."""
+        text = raw.strip()
+        if not _SCHEME.match(text):
+            text = "https://" + text
+        scheme = urlsplit(text).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise ValueError(f"Unsupported scheme: {scheme}")
+        parts = _split(text)
+        host = parts.hostname or ""
+        if scheme == "https":
+            pass
+        elif scheme == "http":
+            if host not in _LOCAL_HOSTS:
+                raise ValueError("HTTPS is required for non-local hosts")
+        else:
+            raise ValueError(f"Unsupported scheme: {scheme}")
+        username = unquote(parts.username) if parts.username else None
+        password = unquote(parts.password) if parts.password else None
+        return cls(
+            normalize_url(text), username, None if password is None else SecretStr(password)
+        )
+
+
+def _split(url: str) -> SplitResult:
+    parts = urlsplit(url)
+    host = parts.hostname
+    if not host:
+        raise ValueError("empty host")
+    if not _HOST_CHARS.match(host):
+        raise ValueError("invalid international domain name")
+    _ = parts.port  # raises ValueError("Port could not be cast ...") on a bad port
+    return parts
+
+
+def normalize_url(url: str) -> str:
+    """`url` as the `url` crate serialises it: lower-case scheme and host, default port and
+    credentials dropped, an empty path as `/`."""
+    parts = _split(url)
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port is None or _DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def _realm(parts: SplitResult) -> tuple[str, str, int | None]:
+    scheme = parts.scheme.lower()
+    port = parts.port
+    return scheme, (parts.hostname or ""), None if _DEFAULT_PORTS.get(scheme) == port else port
+
+
+def is_path_prefix(prefix: str, path: str) -> bool:
+    """uv's segment-boundary prefix: `/api` matches `/api` and `/api/v1`, not `/apiary`."""
+    if prefix == path:
+        return True
+    if not path.startswith(prefix):
+        return False
+    return prefix.endswith("/") or path[len(prefix)] == "/"
+
+
+# --------------------------------------------------------------------------- entries
+
+
+class AuthScheme(StrEnum):
+    """`scheme` of an entry (uv's lower-case spelling)."""
+
+    BASIC = "basic"
+    BEARER = "bearer"
+
+
+@dataclass(frozen=True)
+class StoredCredential:
+    """One `[[credential]]` table."""
+
+    service: str
+    username: str | None
+    scheme: AuthScheme = AuthScheme.BASIC
+    password: SecretStr | None = None
+    token: SecretStr | None = None
+
+    @classmethod
+    def from_table(cls, table: object, number: int) -> StoredCredential:
+        """Validate one table with uv's rules; errors name the entry, never a value."""
+        if not isinstance(table, dict):
+            raise ValueError(f"credential {number}: expected a table")
+        allowed = {"service", "username", "scheme", "password", "token"}
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            raise ValueError(f"credential {number}: unknown field `{unknown[0]}`")
+        for key in allowed & set(table):
+            if not isinstance(table[key], str):
+                raise ValueError(f"credential {number}: `{key}` must be a string")
+        if "service" not in table:
+            raise ValueError(f"credential {number}: missing field `service`")
+        try:
+            service = ServiceUrl.parse(table["service"]).url
+        except ValueError as error:
+            raise ValueError(f"credential {number}: invalid `service`: {error}") from None
+        try:
+            scheme = AuthScheme(table.get("scheme", "basic"))
+        except ValueError:
+            raise ValueError(
+                f"credential {number}: unknown variant, expected `basic` or `bearer`"
+            ) from None
+        username = table.get("username") or None
+        if scheme is AuthScheme.BASIC:
+            if username is None:
+                raise ValueError("`username` is required with `scheme = basic`")
+            if "token" in table:
+                raise ValueError("`token` cannot be provided with `scheme = basic`")
+            password = table.get("password")
+            return cls(service, username, scheme,
+                       None if password is None else SecretStr(password))
+        if "token" not in table:
+            raise ValueError("`token` is required with `scheme = bearer`")
+        if "username" in table:
+            raise ValueError("`username` cannot be provided with `scheme = bearer`")
+        if "password" in table:
+            raise ValueError("`password` cannot be provided with `scheme = bearer`")
+        return cls(service, None, scheme, token=SecretStr(table["token"]))
+
+    def to_toml(self) -> str:
+        lines = ["[[credential]]", f"service = {_toml_string(self.service)}"]
+        if self.username is not None:
+            lines.append(f"username = {_toml_string(self.username)}")
+        lines.append(f"scheme = {_toml_string(self.scheme.value)}")
+        if self.password is not None:
+            lines.append(f"password = {_toml_string(self.password.get_secret_value())}")
+        if self.token is not None:
+            lines.append(f"token = {_toml_string(self.token.get_secret_value())}")
+        return "\n".join(lines) + "\n"
+
+    def credentials(self) -> Credentials:
+        return Credentials(self.username, self.password, CredentialSource.CREDENTIALS_FILE)
+
+    def __repr__(self) -> str:
+        return (f"StoredCredential(service={self.service!r}, username={self.username!r}, "
+                f"scheme={self.scheme.value!r})")
+
+
+def _toml_string(value: str) -> str:
+    """A TOML basic string (written by hand: no TOML writer is a dependency)."""
+    out = ['"']
+    for char in value:
+        if char == '"':
+            out.append('\\"')
+        elif char == "\\":
+            out.append("\\\\")
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def parse_entries(text: str, path: Path) -> list[StoredCredential]:
+    """The entries of a `credentials.toml` text; `CredentialStoreError` naming the file."""
+    try:
+        data = tomllib.loads(text)
+        raw = data.get("credential", [])
+        if not isinstance(raw, list):
+            raise ValueError("`credential` must be an array of tables")
+        return [StoredCredential.from_table(table, n) for n, table in enumerate(raw, 1)]
+    except (tomllib.TOMLDecodeError, ValueError) as error:
+        raise CredentialStoreError(
+            f"Failed to parse TOML credential file `{path}`: {error}"
+        ) from None
+
+
+def render_entries(entries: list[StoredCredential]) -> str:
+    """The file text uv's `to_string_pretty` would write for these entries."""
+    if not entries:
+        return "credential = []\n"
+    return "\n".join(entry.to_toml() for entry in entries)
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class CredentialStore:
+    """`credentials.toml` in one directory; lookups load it once per instance."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.path = directory / FILE_NAME
+        self.lock_path = directory / (FILE_NAME + ".lock")
+        self._cache: list[StoredCredential] | None = None
+        self._cache_lock = threading.Lock()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> CredentialStore:
+        """The store uv would use in this environment."""
+        return cls(credentials_dir(env))
+
+    @contextmanager
+    def _locked(self, *, exclusive: bool) -> Iterator[None]:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise CredentialStoreError(
+                f"Cannot use the credentials directory `{self.directory}` "
+                f"({error.strerror or type(error).__name__}); point `UV_CREDENTIALS_DIR` at a "
+                "writable directory"
+            ) from None
+        try:
+            mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+            deadline = time.monotonic() + LOCK_TIMEOUT
+            while True:
+                try:
+                    fcntl.flock(descriptor, mode | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise CredentialStoreError(
+                            f"Timed out after {LOCK_TIMEOUT:g} s waiting for the lock "
+                            f"`{self.lock_path}` held by another process"
+                        ) from None
+                    time.sleep(0.005)
+            yield
+        finally:
+            os.close(descriptor)  # closing releases the flock
+
+    def _read(self) -> list[StoredCredential]:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            log.debug("No credentials file found at %s", self.path)
+            return []
+        except (OSError, UnicodeDecodeError) as error:
+            raise CredentialStoreError(
+                f"Failed to read credentials file `{self.path}`: {type(error).__name__}"
+            ) from None
+        return parse_entries(text, self.path)
+
+    def _write(self, entries: list[StoredCredential]) -> None:
+        descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".credentials-",
+                                                 suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(render_entries(entries))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def load(self) -> list[StoredCredential]:
+        """All entries, read fresh under the lock."""
+        if not self.path.exists():
+            return []
+        with self._locked(exclusive=False):
+            return self._read()
+
+    def entries(self) -> list[StoredCredential]:
+        """All entries, read on first use and kept for the life of this instance."""
+        with self._cache_lock:
+            if self._cache is None:
+                self._cache = self.load()
+            return self._cache
+
+    def get(self, url: str, username: str | None = None) -> Credentials | None:
+        """uv's `get_credentials`: exact entry, then the longest matching prefix in the realm.
+
+        Raises `CredentialStoreError` for a broken file or for two usernames matching equally
+        well without a username to choose (uv's ambiguity error). Bearer entries are skipped:
+        `Credentials` is Basic only.
+        """
+        entries = [e for e in self.entries() if e.scheme is AuthScheme.BASIC]
+        try:
+            exact = ServiceUrl.parse(url).url
+        except ValueError:
+            exact = None
+        for entry in entries:
+            if entry.service == exact and entry.username == username:
+                return entry.credentials()
+        try:
+            target = _split(url)
+        except ValueError:
+            return None
+        realm, path = _realm(target), target.path or "/"
+        matches: list[tuple[int, StoredCredential]] = []
+        for entry in entries:
+            service = urlsplit(entry.service)
+            if _realm(service) != realm or not is_path_prefix(service.path or "/", path):
+                continue
+            if username is not None and entry.username != username:
+                continue
+            matches.append((len(service.path or "/"), entry))
+        if not matches:
+            return None
+        longest = max(length for length, _ in matches)
+        best = [entry for length, entry in matches if length == longest]
+        if len({entry.username for entry in best}) > 1:
+            raise CredentialStoreError(
+                f"Multiple credentials found for URL '{redact_url(url)}', specify which "
+                "username to use"
+            )
+        return best[0].credentials()
+
+    def insert(self, service: str, username: str, password: str | SecretStr) -> None:
+        """Add or replace the (service, username) entry; atomic, under the lock."""
+        secret = password if isinstance(password, SecretStr) else SecretStr(password)
+        new = StoredCredential(ServiceUrl.parse(service).url, username, AuthScheme.BASIC, secret)
+        with self._locked(exclusive=True):
+            entries = self._read()
+            for number, entry in enumerate(entries):
+                if entry.service == new.service and entry.username == username:
+                    entries[number] = new
+                    break
+            else:
+                entries.append(new)
+            self._write(entries)
+        with self._cache_lock:
+            self._cache = entries
+
+    def remove(self, service: str, username: str | None) -> bool:
+        """Remove the exact (service, username) entry; False when there was none."""
+        key = ServiceUrl.parse(service).url
+        with self._locked(exclusive=True):
+            entries = self._read()
+            kept = [e for e in entries if not (e.service == key and e.username == username)]
+            if len(kept) == len(entries):
+                return False
+            self._write(kept)
+        with self._cache_lock:
+            self._cache = kept
+        return True

@@ -1,0 +1,347 @@
+"""The Simple API fetcher: project pages (PEP 691 JSON, PEP 503 HTML), file lists, downloads.
+
+Indexes are searched in priority order as uv's default strategy (`first-index`) does: a 404
+moves on to the next index (as do the codes an index lists in `ignore-error-codes`), a 401 or
+403 stops the search with a hint that tells missing credentials from wrong ones, and the
+first index that has the project wins.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import urldefrag, urljoin
+
+import httpx
+
+from policy.errors import FetchError
+from policy.redact import redact_url, strip_credentials
+from policy.settings.models import IndexFormat, IndexSettings, Settings
+
+SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+SIMPLE_HTML = "application/vnd.pypi.simple.v1+html"
+ACCEPT = f"{SIMPLE_JSON}, {SIMPLE_HTML};q=0.2, text/html;q=0.01"
+_HASH_NAMES = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512"})
+
+
+def normalize(project: str) -> str:
+    """PEP 503 normalised project name."""
+    return re.sub(r"[-_.]+", "-", project).lower()
+
+
+def project_url(index_url: str, project: str) -> str:
+    """`<index>/<normalised project>/`."""
+    return index_url.rstrip("/") + "/" + normalize(project) + "/"
+
+
+@dataclass(frozen=True)
+class ProjectFile:
+    """One distribution file of a project page."""
+
+    filename: str
+    url: str
+    hashes: dict[str, str] = field(default_factory=dict)
+    requires_python: str | None = None
+    yanked: bool = False
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    """The page of one project on the index that answered."""
+
+    project: str
+    index: str
+    url: str
+    status: int
+    files: tuple[ProjectFile, ...]
+
+
+def _hashes_from_fragment(url: str) -> tuple[str, dict[str, str]]:
+    bare, fragment = urldefrag(url)
+    name, sep, value = fragment.partition("=")
+    if sep and name.lower() in _HASH_NAMES and value:
+        return bare, {name.lower(): value}
+    return bare, {}
+
+
+def _filename(url: str) -> str:
+    return urldefrag(url)[0].rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+
+
+def parse_json(data: Any, base_url: str) -> tuple[ProjectFile, ...]:
+    """The files of a PEP 691 JSON project page."""
+    files = []
+    for entry in data.get("files", []) if isinstance(data, dict) else []:
+        if not isinstance(entry, dict) or "url" not in entry:
+            continue
+        url = urljoin(base_url, str(entry["url"]))
+        url, fragment_hashes = _hashes_from_fragment(url)
+        hashes = entry.get("hashes") if isinstance(entry.get("hashes"), dict) else {}
+        files.append(ProjectFile(
+            filename=str(entry.get("filename") or _filename(url)),
+            url=url,
+            hashes={str(k): str(v) for k, v in (hashes or fragment_hashes).items()},
+            requires_python=entry.get("requires-python"),
+            yanked=bool(entry.get("yanked", False)),
+        ))
+    return tuple(files)
+
+
+class _AnchorParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base: str | None = None
+        self.anchors: list[tuple[dict[str, str | None], str]] = []
+        self._open: dict[str, str | None] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "base" and self.base is None:
+            self.base = dict(attrs).get("href")
+        elif tag == "a":
+            self._open, self._text = dict(attrs), []
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open is not None:
+            self.anchors.append((self._open, "".join(self._text).strip()))
+            self._open = None
+
+
+def parse_html(text: str, base_url: str) -> tuple[ProjectFile, ...]:
+    """The files of a PEP 503 HTML project page (stdlib `html.parser`)."""
+    parser = _AnchorParser()
+    parser.feed(text)
+    parser.close()
+    base = urljoin(base_url, parser.base) if parser.base else base_url
+    files = []
+    for attrs, label in parser.anchors:
+        href = attrs.get("href")
+        if not href:
+            continue
+        url, hashes = _hashes_from_fragment(urljoin(base, href))
+        files.append(ProjectFile(
+            filename=label or _filename(url),
+            url=url,
+            hashes=hashes,
+            requires_python=attrs.get("data-requires-python"),
+            yanked="data-yanked" in attrs,
+        ))
+    return tuple(files)
+
+
+def parse_page(response: httpx.Response) -> tuple[ProjectFile, ...]:
+    """The file list of a project page response, JSON or HTML by its content type."""
+    content_type = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    base = strip_credentials(str(response.url))
+    if content_type == SIMPLE_JSON or content_type.endswith("+json"):
+        try:
+            return parse_json(response.json(), base)
+        except ValueError as error:
+            raise FetchError(f"Invalid JSON project page at {redact_url(base)}",
+                             status=response.status_code, url=base) from error
+    return parse_html(response.text, base)
+
+
+def _sent_credentials(request: httpx.Request) -> tuple[bool, bool]:
+    """(credentials sent, password sent) for a request, from its Authorization header."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if not header:
+        return False, False
+    if scheme.lower() != "basic":
+        return True, True
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return True, True
+    return True, bool(decoded.partition(":")[2])
+
+
+def failure_hint(index_url: str, response: httpx.Response) -> str:
+    """A hint that tells missing credentials from wrong ones (uv gives the same for both)."""
+    shown = redact_url(index_url)
+    sent, with_password = _sent_credentials(response.request)
+    status = response.status_code
+    if not sent:
+        return (f"An index URL ({shown}) could not be queried due to a lack of valid "
+                f"authentication credentials ({status} {response.reason_phrase}): no credentials "
+                "were sent; provide them in the index URL, UV_INDEX_<NAME>_USERNAME / _PASSWORD, "
+                "netrc, the credentials file or the keyring")
+    if not with_password:
+        return (f"An index ({shown}) returned {status} {response.reason_phrase}: a username was "
+                "sent without a password; no allowed source had the password for it")
+    return (f"An index ({shown}) returned {status} {response.reason_phrase}: the credentials "
+            "that were sent were rejected; check that the index URL is correct and the "
+            "credentials are valid")
+
+
+def simple_indexes(settings: Settings) -> tuple[IndexSettings, ...]:
+    """The Simple API indexes to search, in priority order (flat indexes are not searched)."""
+    from policy.index import search_indexes
+
+    return tuple(index for index in search_indexes(settings)
+                 if index.format == IndexFormat.SIMPLE and not settings.no_index)
+
+
+def _continues(index: IndexSettings, status: int) -> bool:
+    return status == 404 or status in (index.ignore_error_codes or ())
+
+
+def fetch_project(client: httpx.Client, settings: Settings, project: str) -> ProjectPage:
+    """The project page from the first index that has it (uv's `first-index` strategy)."""
+    indexes = simple_indexes(settings)
+    last: tuple[str, httpx.Response] | None = None
+    for index in indexes:
+        index_url = strip_credentials(index.url)
+        url = project_url(index.url, project)
+        try:
+            response = client.get(url, headers={"Accept": ACCEPT})
+        except httpx.HTTPError as error:
+            raise _network_failure(url, error) from error
+        if response.is_success:
+            return ProjectPage(normalize(project), index_url, strip_credentials(str(response.url)),
+                               response.status_code, parse_page(response))
+        last = (index_url, response)
+        if _continues(index, response.status_code):
+            continue
+        raise _failure(project_url(index_url, project), index_url, response)
+    if last is None:
+        raise FetchError(f"No index to search for `{project}`", status=None)
+    index_url, response = last
+    raise _failure(project_url(index_url, project), index_url, response)
+
+
+def _network_failure(url: str, error: httpx.HTTPError) -> FetchError:
+    # httpx's message may quote the URL as given (with credentials): show only the type.
+    shown = redact_url(strip_credentials(url))
+    what = _NETWORK_FAILURES.get(type(error).__name__, type(error).__name__)
+    return FetchError(f"Failed to fetch {shown}: {what}", url=shown)
+
+
+_NETWORK_FAILURES = {
+    "ConnectError": "could not connect (ConnectError); is the index up and the URL right?",
+    "ConnectTimeout": "timed out connecting (ConnectTimeout)",
+    "ReadTimeout": "timed out waiting for the response (ReadTimeout)",
+}
+
+
+def _failure(url: str, index_url: str, response: httpx.Response) -> FetchError:
+    status = response.status_code
+    message = f"Failed to fetch {redact_url(url)}: {status} {response.reason_phrase}"
+    if status in (401, 403):
+        message += f"\n  hint: {failure_hint(index_url, response)}"
+    return FetchError(message, status=status, url=redact_url(url))
+
+
+def _version_key(filename: str, project: str) -> tuple[Any, ...]:
+    stem = normalize(project).replace("-", "_")
+    name = filename
+    for suffix in (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    parts = name.split("-")
+    version = parts[1] if len(parts) > 1 and normalize(parts[0]).replace("-", "_") == stem else ""
+    if not version and name.lower().startswith(stem):
+        version = name[len(stem):].lstrip("-_")
+    numbers = tuple(int(p) if p.isdigit() else -1 for p in re.split(r"[.+!]", version) if p)
+    return numbers, version
+
+
+def newest_files(page: ProjectPage) -> tuple[ProjectFile, ...]:
+    """The files of the newest version on the page (yanked files left out)."""
+    candidates = [f for f in page.files if not f.yanked]
+    if not candidates:
+        return ()
+    keys = {f.filename: _version_key(f.filename, page.project) for f in candidates}
+    best = max(keys.values())
+    return tuple(f for f in candidates if keys[f.filename] == best)
+
+
+def _human(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def download(client: httpx.Client, file: ProjectFile, dest: Path,
+             progress: TextIO | None = None) -> Path:
+    """Download `file` into `dest` atomically (temporary file, hash check, rename)."""
+    out = sys.stderr if progress is None else progress
+    dest.mkdir(parents=True, exist_ok=True)
+    name = os.path.basename(file.filename)
+    if not name or name in (".", ".."):
+        raise FetchError(f"Refusing to write a file named {name!r}")
+    target = dest / name
+    algorithm = next((a for a in ("sha256", "sha512", "sha384") if a in file.hashes), None)
+    digest = hashlib.new(algorithm) if algorithm else None
+    interactive = out.isatty()
+    fd, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=dest)
+    try:
+        with os.fdopen(fd, "wb") as sink, client.stream("GET", file.url) as response:
+            if not response.is_success:
+                raise FetchError(
+                    f"Failed to download {redact_url(file.url)}: {response.status_code} "
+                    f"{response.reason_phrase}", status=response.status_code,
+                    url=redact_url(file.url))
+            total = int(response.headers.get("Content-Length", "0") or 0)
+            done = 0
+            for chunk in response.iter_bytes():
+                sink.write(chunk)
+                done += len(chunk)
+                if digest is not None:
+                    digest.update(chunk)
+                if interactive:
+                    of = f"/{_human(total)}" if total else ""
+                    out.write(f"\rDownloading {name}: {_human(done)}{of}")
+                    out.flush()
+        if digest is not None and algorithm is not None and (
+            digest.hexdigest() != file.hashes[algorithm].lower()
+        ):
+            raise FetchError(f"Hash mismatch for {redact_url(file.url)} ({algorithm})")
+        os.replace(temp_name, target)
+    except httpx.HTTPError as error:
+        Path(temp_name).unlink(missing_ok=True)
+        raise _network_failure(file.url, error) from error
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    out.write(("\r" if interactive else "") + f"Downloaded {name} ({_human(done)})\n")
+    out.flush()
+    return target
+
+
+def download_all(client: httpx.Client, files: Iterable[ProjectFile], dest: Path,
+                 progress: TextIO | None = None) -> list[Path]:
+    """Download each file in turn."""
+    return [download(client, file, dest, progress) for file in files]
+
+
+def page_json(page: ProjectPage) -> dict[str, Any]:
+    """A small JSON view of a page (for debugging output)."""
+    return {"project": page.project, "index": page.index, "status": page.status,
+            "files": [f.filename for f in page.files]}
+
+
+__all__ = [
+    "ACCEPT", "ProjectFile", "ProjectPage", "download", "download_all", "failure_hint",
+    "fetch_project", "newest_files", "normalize", "parse_html", "parse_json", "parse_page",
+    "project_url", "simple_indexes",
+]
