@@ -26,20 +26,33 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke run: 2 projects, 1 run, small policy figures")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: 2 projects, 1 run, small policy figures"
+    )
     parser.add_argument("--runs", type=int, help="runs per tool and scenario (default 3)")
     parser.add_argument("--projects", type=int, help="projects to install (default 20)")
-    parser.add_argument("--tools", default=",".join(t.key for t in TOOLS),
-                        help="comma list of: " + ", ".join(t.key for t in TOOLS))
-    parser.add_argument("--scenarios", default=",".join(s.id for s in SCENARIOS),
-                        help="comma list of: " + ", ".join(s.id for s in SCENARIOS))
-    parser.add_argument("--no-policy-figures", action="store_true",
-                        help="skip the keyring-policy-only figures")
-    parser.add_argument("--no-profile", action="store_true",
-                        help="do not profile a figure that misses its target")
-    parser.add_argument("--budget", type=float, default=280.0,
-                        help="seconds for the whole run; later runs are skipped past it")
+    parser.add_argument(
+        "--tools",
+        default=",".join(t.key for t in TOOLS),
+        help="comma list of: " + ", ".join(t.key for t in TOOLS),
+    )
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(s.id for s in SCENARIOS),
+        help="comma list of: " + ", ".join(s.id for s in SCENARIOS),
+    )
+    parser.add_argument(
+        "--no-policy-figures", action="store_true", help="skip the keyring-policy-only figures"
+    )
+    parser.add_argument(
+        "--no-profile", action="store_true", help="do not profile a figure that misses its target"
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=280.0,
+        help="seconds for the whole run; later runs are skipped past it",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args(argv)
     args.runs = max(1, min(args.runs or (1 if args.quick else 3), 20))
@@ -58,14 +71,26 @@ def load_average() -> list[float]:
 
 
 def machine(load_at_start: list[float]) -> dict[str, Any]:
-    return {"platform": platform.platform(), "machine": platform.machine(),
-            "cpus": os.cpu_count(), "python": platform.python_version(),
-            "uv": uv_version(), "pip": pip_version(),
-            "load_average_start": load_at_start, "load_average_end": load_average()}
+    return {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "uv": uv_version(),
+        "pip": pip_version(),
+        "load_average_start": load_at_start,
+        "load_average_end": load_average(),
+    }
 
 
-def run_tool(world: World, tool: Tool, scenario: Scenario, runs: int,
-             deadline: Deadline, unavailable: str | None) -> dict[str, Any]:
+def run_tool(
+    world: World,
+    tool: Tool,
+    scenario: Scenario,
+    runs: int,
+    deadline: Deadline,
+    unavailable: str | None,
+) -> dict[str, Any]:
     head = {"tool": tool.key, "label": tool.label}
     if unavailable:
         return {**head, "status": unavailable}
@@ -77,9 +102,12 @@ def run_tool(world: World, tool: Tool, scenario: Scenario, runs: int,
     if not outcomes:
         return {**head, "status": "skipped (time budget)"}
     result = {**head, **summarise(outcomes)}
-    progress(deadline, f"{scenario.id} / {tool.label}: {result['status']}, "
-                       f"{result['lookups']} lookups, {result['auth_failures']} x 401/403, "
-                       f"{result['wall_s']:.2f} s")
+    progress(
+        deadline,
+        f"{scenario.id} / {tool.label}: {result['status']}, "
+        f"{result['lookups']} lookups, {result['auth_failures']} x 401/403, "
+        f"{result['wall_s']:.2f} s",
+    )
     return result
 
 
@@ -96,11 +124,14 @@ def compare(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if not ours or ours["status"] != "ok":
                 continue
             for figure in ("lookups", "auth_failures"):
-                checks.append({
-                    "name": f"{scenario['id']}: {key} {figure} <= uv",
-                    "measured": ours[figure], "uv": uv[figure],
-                    "met": ours[figure] <= uv[figure],
-                })
+                checks.append(
+                    {
+                        "name": f"{scenario['id']}: {key} {figure} <= uv",
+                        "measured": ours[figure],
+                        "uv": uv[figure],
+                        "met": ours[figure] <= uv[figure],
+                    }
+                )
     return checks
 
 
@@ -128,15 +159,16 @@ def main(argv: list[str] | None = None) -> int:
                 if not tool.applies(scenario):
                     continue
                 results[scenario.id][tool.key] = run_tool(
-                    world, tool, scenario, args.runs, deadline, tool.available())
+                    world, tool, scenario, args.runs, deadline, tool.available()
+                )
         built, probe_end = policy_built()
         progress(deadline, f"keyring-policy fetcher built (checked again): {built}")
         ours = [t for t in wanted_tools if t.key.startswith("policy")]
         for scenario in wanted:
             for tool in ours:
                 results[scenario.id][tool.key] = run_tool(
-                    world, tool, scenario, args.runs, deadline,
-                    None if built else "n/a (not built)")
+                    world, tool, scenario, args.runs, deadline, None if built else "n/a (not built)"
+                )
         if args.no_policy_figures:
             policy_record = {"status": "not measured (--no-policy-figures)"}
         elif not built:
@@ -150,18 +182,30 @@ def main(argv: list[str] | None = None) -> int:
     for scenario in wanted:
         with_pip = any(t.key.startswith("pip") for t in wanted_tools)
         notes = [scenario.pip_note] if scenario.pip_note and with_pip else []
-        scenarios.append({
-            "id": scenario.id, "title": scenario.title, "projects": args.projects,
-            "notes": notes,
-            "results": [results[scenario.id][t.key] for t in wanted_tools
-                        if t.key in results[scenario.id]],
-        })
+        scenarios.append(
+            {
+                "id": scenario.id,
+                "title": scenario.title,
+                "projects": args.projects,
+                "notes": notes,
+                "results": [
+                    results[scenario.id][t.key]
+                    for t in wanted_tools
+                    if t.key in results[scenario.id]
+                ],
+            }
+        )
     record = {
-        "schema": 1, "started": started, "duration_s": round(deadline.elapsed, 1),
-        "quick": args.quick, "runs": args.runs, "projects": args.projects,
+        "schema": 1,
+        "started": started,
+        "duration_s": round(deadline.elapsed, 1),
+        "quick": args.quick,
+        "runs": args.runs,
+        "projects": args.projects,
         "machine": machine(load_at_start),
         "policy_probe": {"start": probe_start, "end": probe_end},
-        "scenarios": scenarios, "policy": policy_record,
+        "scenarios": scenarios,
+        "policy": policy_record,
         "comparisons": compare(scenarios),
     }
     print(render(record))
@@ -175,12 +219,23 @@ def policy_alone(world: World, args: argparse.Namespace, deadline: Deadline) -> 
     figures: dict[str, Any] = {}
     steps = (
         ("concurrent", lambda: policy_figures.concurrent(world, 8 if args.quick else 64)),
-        ("overhead", lambda: policy_figures.overhead(
-            world, 200 if args.quick else 2000, 1 if args.quick else 5,
-            profile_dir / "profile-overhead.txt" if profile_dir else None)),
-        ("startup", lambda: policy_figures.startup(
-            world, 2 if args.quick else 11,
-            profile_dir / "profile-startup.txt" if profile_dir else None)),
+        (
+            "overhead",
+            lambda: policy_figures.overhead(
+                world,
+                200 if args.quick else 2000,
+                1 if args.quick else 5,
+                profile_dir / "profile-overhead.txt" if profile_dir else None,
+            ),
+        ),
+        (
+            "startup",
+            lambda: policy_figures.startup(
+                world,
+                2 if args.quick else 11,
+                profile_dir / "profile-startup.txt" if profile_dir else None,
+            ),
+        ),
         ("keyring_import", lambda: policy_figures.keyring_import(world)),
     )
     for name, measure in steps:
@@ -189,8 +244,11 @@ def policy_alone(world: World, args: argparse.Namespace, deadline: Deadline) -> 
             continue
         started = time.monotonic()
         figures[name] = measure()
-        progress(deadline, f"keyring-policy {name}: met={figures[name].get('met')} "
-                           f"({time.monotonic() - started:.1f} s)")
+        progress(
+            deadline,
+            f"keyring-policy {name}: met={figures[name].get('met')} "
+            f"({time.monotonic() - started:.1f} s)",
+        )
     return figures
 
 

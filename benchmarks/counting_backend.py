@@ -21,8 +21,14 @@ def _log(op: str, service: str, username: str | None) -> None:
     path = os.environ.get("COUNTING_KEYRING_LOG")
     if not path:
         return
-    record = {"kind": "native", "op": op, "service": service, "username": username,
-              "pid": os.getpid(), "t": time.time()}
+    record = {
+        "kind": "native",
+        "op": op,
+        "service": service,
+        "username": username,
+        "pid": os.getpid(),
+        "t": time.time(),
+    }
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(record) + "\n")
 

@@ -22,7 +22,7 @@ def realm_key(service: str) -> str:
     """`host:port` of a service name, whatever form an installer gave it in."""
     for prefix in PREFIXES:
         if service.startswith(prefix):
-            service = service[len(prefix):]
+            service = service[len(prefix) :]
             break
     if "://" in service:
         netloc = urlsplit(service).netloc
@@ -66,8 +66,13 @@ def main() -> int:
     argv = sys.argv[1:]
     log = os.environ.get("COUNTING_KEYRING_LOG")
     if log:
-        record = {"kind": "cli", "argv": argv, "pid": os.getpid(), "ppid": os.getppid(),
-                  "t": time.time()}
+        record = {
+            "kind": "cli",
+            "argv": argv,
+            "pid": os.getpid(),
+            "ppid": os.getppid(),
+            "t": time.time(),
+        }
         with open(log, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(record) + "\n")
     options, positional = parse(argv)
@@ -84,8 +89,7 @@ def main() -> int:
         return 1
     user, password = found
     if options.get("output") == "json":
-        payload = {"username": user, "password": password} if creds_mode else {
-            "password": password}
+        payload = {"username": user, "password": password} if creds_mode else {"password": password}
         sys.stdout.write(json.dumps(payload) + "\n")
     elif creds_mode:
         sys.stdout.write(f"{user}\n{password}\n")

@@ -67,8 +67,7 @@ def main(argv: list[str]) -> int:
     lifetime = float(argv[2]) if len(argv) > 2 else 300.0
     expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
     counts: Counter[int] = Counter()
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 make_handler(expected, counts, threading.Lock()))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(expected, counts, threading.Lock()))
     server.daemon_threads = True
 
     def stop(*_: object) -> None:

@@ -85,10 +85,10 @@ class World:
 
     # -- set-up --------------------------------------------------------------------------
     def start(self) -> World:
-        self.servers[PRIMARY] = IndexServer(self.root / "primary",
-                                                 projects=self.projects).start()
-        self.servers[SECOND] = IndexServer(self.root / "second", projects=("teampkg",),
-                                                users={USER: SECOND_PASSWORD}).start()
+        self.servers[PRIMARY] = IndexServer(self.root / "primary", projects=self.projects).start()
+        self.servers[SECOND] = IndexServer(
+            self.root / "second", projects=("teampkg",), users={USER: SECOND_PASSWORD}
+        ).start()
         self.bin.mkdir()
         keyring = self.bin / "keyring"
         source = (HERE / "counting_cli.py").read_text()
@@ -124,9 +124,14 @@ class World:
             "LANG": "C.UTF-8",
             "TMPDIR": str(run / "tmp"),
             **isolated_home(run),
-            "HTTP_PROXY": DEAD_PROXY, "HTTPS_PROXY": DEAD_PROXY, "ALL_PROXY": DEAD_PROXY,
-            "http_proxy": DEAD_PROXY, "https_proxy": DEAD_PROXY, "all_proxy": DEAD_PROXY,
-            "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
+            "HTTP_PROXY": DEAD_PROXY,
+            "HTTPS_PROXY": DEAD_PROXY,
+            "ALL_PROXY": DEAD_PROXY,
+            "http_proxy": DEAD_PROXY,
+            "https_proxy": DEAD_PROXY,
+            "all_proxy": DEAD_PROXY,
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
             "PYTHONPATH": str(REPO),
             "PYTHON_KEYRING_BACKEND": BACKEND,
             "COUNTING_KEYRING_LOG": str(self.keyring_log),
@@ -148,15 +153,23 @@ class World:
         for server in self.servers.values():
             server.clear_log()
 
-    def run(self, argv: Sequence[str], env: dict[str, str], cwd: Path,
-            timeout: float = 120.0) -> tuple[subprocess.CompletedProcess[str] | None, float]:
+    def run(
+        self, argv: Sequence[str], env: dict[str, str], cwd: Path, timeout: float = 120.0
+    ) -> tuple[subprocess.CompletedProcess[str] | None, float]:
         """Run one tool once with a timeout; returns (process or None on timeout, seconds)."""
         self.reset_counts()
         started = time.perf_counter()
         try:
-            done = subprocess.run(list(argv), env=env, cwd=cwd, capture_output=True, text=True,
-                                  stdin=subprocess.DEVNULL, timeout=self.deadline.timeout(timeout),
-                                  check=False)
+            done = subprocess.run(
+                list(argv),
+                env=env,
+                cwd=cwd,
+                capture_output=True,
+                text=True,
+                stdin=subprocess.DEVNULL,
+                timeout=self.deadline.timeout(timeout),
+                check=False,
+            )
         except subprocess.TimeoutExpired:
             return None, time.perf_counter() - started
         return done, time.perf_counter() - started
@@ -186,20 +199,29 @@ class World:
 
 def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
     """Median figures over the runs (counts are the median too; `runs` keeps each one)."""
+
     def median(name: str) -> float:
         return float(statistics.median(getattr(o, name) for o in outcomes))
 
-    counts = {name: round(median(name)) for name in
-              ("lookups", "subprocesses", "native_calls", "auth_failures", "requests")}
+    counts = {
+        name: round(median(name))
+        for name in ("lookups", "subprocesses", "native_calls", "auth_failures", "requests")
+    }
     return {
         "status": "ok" if all(o.ok for o in outcomes) else "failed",
         **counts,
         "wall_s": round(median("wall_s"), 3),
         "runs": [
-            {"ok": o.ok, "wall_s": round(o.wall_s, 3), "lookups": o.lookups,
-             "subprocesses": o.subprocesses, "auth_failures": o.auth_failures,
-             "requests": o.requests, **({"detail": o.detail} if o.detail else {}),
-             **({"fetch_s": round(o.fetch_s, 3)} if o.fetch_s is not None else {})}
+            {
+                "ok": o.ok,
+                "wall_s": round(o.wall_s, 3),
+                "lookups": o.lookups,
+                "subprocesses": o.subprocesses,
+                "auth_failures": o.auth_failures,
+                "requests": o.requests,
+                **({"detail": o.detail} if o.detail else {}),
+                **({"fetch_s": round(o.fetch_s, 3)} if o.fetch_s is not None else {}),
+            }
             for o in outcomes
         ],
         "keyring_calls_seen": outcomes[-1].keyring_argv,

@@ -32,8 +32,14 @@ HREF = re.compile(r'href="([^"]+)"')
 
 def probe() -> dict[str, Any]:
     """Which of the library's modules import (the fetcher needs at least REQUIRED)."""
-    names = ("policy.fetch.auth", "policy.fetch.clients", "policy.settings.origins",
-             "policy.decision", "policy.credentials.lookup", "policy.settings.models")
+    names = (
+        "policy.fetch.auth",
+        "policy.fetch.clients",
+        "policy.settings.origins",
+        "policy.decision",
+        "policy.credentials.lookup",
+        "policy.settings.models",
+    )
     found: dict[str, bool | str] = {}
     for name in names:
         try:
@@ -45,6 +51,7 @@ def probe() -> dict[str, Any]:
 
 
 # --- settings -----------------------------------------------------------------------------
+
 
 def load(spec: dict[str, Any]) -> tuple[Any, str]:
     """Settings from the scenario's uv.toml when `policy.settings.origins` exists, else the spec.
@@ -94,6 +101,7 @@ def without_userinfo(url: str) -> str:
 
 # --- fetch: what an installer does for N projects -----------------------------------------
 
+
 def file_links(page_url: str, response: Any) -> list[tuple[str, str | None]]:
     """(absolute file URL, sha256 or None) from a PEP 691 JSON or PEP 503 HTML page."""
     base = without_userinfo(page_url)  # file URLs carry no credentials: the auth must know
@@ -137,15 +145,22 @@ def fetch(spec: dict[str, Any]) -> dict[str, Any]:
     dest = Path(spec["dest"])
     dest.mkdir(parents=True, exist_ok=True)
     with sync_client(settings, timeout=30.0) as client:
-        results = [fetch_one(client, list(settings.indexes), project, dest)
-                   for project in spec["projects"]]
+        results = [
+            fetch_one(client, list(settings.indexes), project, dest) for project in spec["projects"]
+        ]
     failed = [r for r in results if not r["ok"]]
-    return {"ok": not failed, "fetched": len(results) - len(failed), "failed": failed[:3],
-            "settings_from": made, "seconds": time.perf_counter() - started,
-            "keyring_imported": "keyring" in sys.modules}
+    return {
+        "ok": not failed,
+        "fetched": len(results) - len(failed),
+        "failed": failed[:3],
+        "settings_from": made,
+        "seconds": time.perf_counter() - started,
+        "keyring_imported": "keyring" in sys.modules,
+    }
 
 
 # --- concurrent: N async fetches behind one 401 -------------------------------------------
+
 
 async def _concurrent(spec: dict[str, Any]) -> dict[str, Any]:
     settings, made = load(spec)
@@ -159,11 +174,16 @@ async def _concurrent(spec: dict[str, Any]) -> dict[str, Any]:
     codes: dict[str, int] = {}
     for response in responses:
         codes[str(response.status_code)] = codes.get(str(response.status_code), 0) + 1
-    return {"ok": codes == {"200": len(urls)}, "statuses": codes, "seconds": seconds,
-            "settings_from": made}
+    return {
+        "ok": codes == {"200": len(urls)},
+        "statuses": codes,
+        "seconds": seconds,
+        "settings_from": made,
+    }
 
 
 # --- overhead: PolicyAuth against a fixed BasicAuth ---------------------------------------
+
 
 def _timed(client: Any, urls: list[str]) -> float:
     started = time.perf_counter()
@@ -172,8 +192,9 @@ def _timed(client: Any, urls: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def _interleaved(bare: Any, policy: Any, bare_urls: list[str], policy_urls: list[str]
-                 ) -> tuple[list[float], list[float]]:
+def _interleaved(
+    bare: Any, policy: Any, bare_urls: list[str], policy_urls: list[str]
+) -> tuple[list[float], list[float]]:
     """Per-request seconds of both clients, one request each in turn (order alternating),
     so that whatever else the machine does lands on both sides alike."""
     clock = time.perf_counter
@@ -213,20 +234,28 @@ def overhead(spec: dict[str, Any]) -> dict[str, Any]:
         bare_totals, policy_totals, median_ratios = [], [], []
         for round_ in range(spec["rounds"]):
             bare_times, policy_times = _interleaved(
-                bare, policy, urls(f"r{round_}-bare"), urls(f"r{round_}-policy"))
+                bare, policy, urls(f"r{round_}-bare"), urls(f"r{round_}-policy")
+            )
             bare_totals.append(sum(bare_times))
             policy_totals.append(sum(policy_times))
-            median_ratios.append(statistics.median(policy_times)
-                                 / statistics.median(bare_times))
+            median_ratios.append(statistics.median(policy_times) / statistics.median(bare_times))
         report = _profile(lambda: _timed(policy, urls("profile")), profile) if profile else None
     round_ratios = [p / b for p, b in zip(policy_totals, bare_totals, strict=True)]
     ratio = statistics.median(round_ratios)
-    per_request_us = (statistics.median(policy_totals) - statistics.median(bare_totals)) \
-        / count * 1e6
-    return {"ok": True, "ratio": ratio, "bare_s": bare_totals, "policy_s": policy_totals,
-            "round_ratios": round_ratios, "median_request_ratios": median_ratios,
-            "overhead_us_per_request": per_request_us, "settings_from": made,
-            "profile": report}
+    per_request_us = (
+        (statistics.median(policy_totals) - statistics.median(bare_totals)) / count * 1e6
+    )
+    return {
+        "ok": True,
+        "ratio": ratio,
+        "bare_s": bare_totals,
+        "policy_s": policy_totals,
+        "round_ratios": round_ratios,
+        "median_request_ratios": median_ratios,
+        "overhead_us_per_request": per_request_us,
+        "settings_from": made,
+        "profile": report,
+    }
 
 
 def _profile(work: Any, out: str) -> str:
@@ -255,6 +284,7 @@ def _profile(work: Any, out: str) -> str:
 
 
 # --- start-up and the keyring import ------------------------------------------------------
+
 
 def startup(spec: dict[str, Any]) -> dict[str, Any]:
     """Milliseconds to import policy, load settings and decide, after pydantic and httpx.
@@ -285,9 +315,14 @@ def startup(spec: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "profile": tool}
     policy_part()
     t3 = time.perf_counter()
-    return {"ok": True, "baseline_ms": (t1 - t0) * 1e3, "first_model_ms": (t2 - t1) * 1e3,
-            "policy_ms": (t3 - t2) * 1e3, "policy_strict_ms": (t3 - t1) * 1e3,
-            "keyring_imported": "keyring" in sys.modules}
+    return {
+        "ok": True,
+        "baseline_ms": (t1 - t0) * 1e3,
+        "first_model_ms": (t2 - t1) * 1e3,
+        "policy_ms": (t3 - t2) * 1e3,
+        "policy_strict_ms": (t3 - t1) * 1e3,
+        "keyring_imported": "keyring" in sys.modules,
+    }
 
 
 def keyring_import(spec: dict[str, Any]) -> dict[str, Any]:

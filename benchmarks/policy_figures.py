@@ -23,8 +23,11 @@ def _config(world: World, provider: str) -> tuple[Path, dict[str, Any]]:
     scenario = SCENARIOS[0]
     config = run / "uv.toml"
     config.write_text(uv_toml(scenario, world.bases, world.passwords))
-    spec = {"config": str(config), "provider": provider,
-            "settings": settings_dict(scenario, world.bases, world.passwords, provider)}
+    spec = {
+        "config": str(config),
+        "provider": provider,
+        "settings": settings_dict(scenario, world.bases, world.passwords, provider),
+    }
     return run, spec
 
 
@@ -34,23 +37,32 @@ def _burst(world: World, tasks: int, configured: bool) -> dict[str, Any]:
     index = f"{world.bases[PRIMARY]}/simple/"
     indexes = [{"name": "bench", "url": index, "default": True}] if configured else []
     spec: dict[str, Any] = {
-        "provider": provider, "projects": world.projects, "tasks": tasks,
+        "provider": provider,
+        "projects": world.projects,
+        "tasks": tasks,
         "settings": {"keyring_provider": provider, "indexes": indexes},
         "base_url": None if configured else index.rstrip("/"),
     }
     config = run / "uv.toml"
-    config.write_text(f'[[index]]\nname = "bench"\nurl = "{index}"\ndefault = true\n'
-                      if configured else "")
+    config.write_text(
+        f'[[index]]\nname = "bench"\nurl = "{index}"\ndefault = true\n' if configured else ""
+    )
     spec["config"] = str(config)
     result, _, _ = driver(world, "concurrent", spec, run, {})
     counts = world.counts()
     return {
-        "tasks": tasks, "ok": bool(result.get("ok")), "lookups": counts["lookups"],
-        "auth_failures": counts["auth_failures"], "requests": counts["requests"],
-        "statuses": result.get("statuses"), "seconds": result.get("seconds"),
-        "target": "lookups == 1", "met": bool(result.get("ok")) and counts["lookups"] == 1,
+        "tasks": tasks,
+        "ok": bool(result.get("ok")),
+        "lookups": counts["lookups"],
+        "auth_failures": counts["auth_failures"],
+        "requests": counts["requests"],
+        "statuses": result.get("statuses"),
+        "seconds": result.get("seconds"),
+        "target": "lookups == 1",
+        "met": bool(result.get("ok")) and counts["lookups"] == 1,
         # SPEC §7 also bounds wasted round trips: at most one 401/403 per realm per process.
-        "wasted_target": "401/403 <= 1", "wasted_met": counts["auth_failures"] <= 1,
+        "wasted_target": "401/403 <= 1",
+        "wasted_met": counts["auth_failures"] <= 1,
         **({"error": result["error"]} if "error" in result else {}),
     }
 
@@ -72,7 +84,10 @@ def concurrent(world: World, tasks: int) -> dict[str, Any]:
 def _fast_server(world: World) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.fast_server", USER, PASSWORD, "300"],
-        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     port = process.stdout.readline().strip()  # type: ignore[union-attr]
     return process, f"http://127.0.0.1:{port}"
 
@@ -84,19 +99,31 @@ def overhead(world: World, requests: int, rounds: int, profile: Path | None) -> 
         run = world.new_run_dir()
         index = f"{base}/simple/"
         spec = {
-            "base": base, "user": USER, "password": PASSWORD, "requests": requests,
-            "rounds": rounds, "provider": "disabled",
+            "base": base,
+            "user": USER,
+            "password": PASSWORD,
+            "requests": requests,
+            "rounds": rounds,
+            "provider": "disabled",
             "env": {"UV_INDEX_BENCH_USERNAME": USER, "UV_INDEX_BENCH_PASSWORD": PASSWORD},
-            "settings": {"keyring_provider": "disabled",
-                         "indexes": [{"name": "bench", "url": index, "default": True}]},
+            "settings": {
+                "keyring_provider": "disabled",
+                "indexes": [{"name": "bench", "url": index, "default": True}],
+            },
         }
         config = run / "uv.toml"
         config.write_text(f'[[index]]\nname = "bench"\nurl = "{index}"\ndefault = true\n')
         spec["config"] = str(config)
         result, _, _ = driver(world, "overhead", spec, run, dict(spec["env"]), timeout=180)
         if result.get("ok") and profile and result["ratio"] >= OVERHEAD_TARGET:
-            driver(world, "overhead", {**spec, "rounds": 1, "profile": str(profile)}, run,
-                   dict(spec["env"]), timeout=180)
+            driver(
+                world,
+                "overhead",
+                {**spec, "rounds": 1, "profile": str(profile)},
+                run,
+                dict(spec["env"]),
+                timeout=180,
+            )
             result["profile_file"] = str(profile)
     finally:
         process.terminate()
@@ -104,14 +131,17 @@ def overhead(world: World, requests: int, rounds: int, profile: Path | None) -> 
     if not result.get("ok"):
         return {"ok": False, "met": False, "error": result.get("error", "driver failed")}
     return {
-        "ok": True, "requests": requests, "rounds": rounds,
+        "ok": True,
+        "requests": requests,
+        "rounds": rounds,
         "ratio": round(result["ratio"], 4),
         "round_ratios": [round(r, 3) for r in result["round_ratios"]],
         "median_request_ratios": [round(r, 3) for r in result["median_request_ratios"]],
         "overhead_us_per_request": round(result["overhead_us_per_request"], 1),
         "bare_s": [round(s, 4) for s in result["bare_s"]],
         "policy_s": [round(s, 4) for s in result["policy_s"]],
-        "target": f"ratio < {OVERHEAD_TARGET}", "met": result["ratio"] < OVERHEAD_TARGET,
+        "target": f"ratio < {OVERHEAD_TARGET}",
+        "met": result["ratio"] < OVERHEAD_TARGET,
         **({"profile_file": result["profile_file"]} if "profile_file" in result else {}),
     }
 
@@ -134,13 +164,16 @@ def startup(world: World, runs: int, profile: Path | None) -> dict[str, Any]:
         return {"ok": False, "met": False, "error": errors[0] if errors else "no runs"}
     median = statistics.median(added)
     figure = {
-        "ok": True, "runs": len(added), "added_ms": round(median, 1),
+        "ok": True,
+        "runs": len(added),
+        "added_ms": round(median, 1),
         "added_strict_ms": round(statistics.median(strict), 1),
         "baseline_ms": round(statistics.median(baseline), 1),
         "pydantic_first_model_ms": round(statistics.median(first_model), 1),
         "added_ms_each": [round(ms, 1) for ms in added],
         "added_ms_min": round(min(added), 1),
-        "target": f"added < {STARTUP_TARGET_MS:g} ms", "met": median < STARTUP_TARGET_MS,
+        "target": f"added < {STARTUP_TARGET_MS:g} ms",
+        "met": median < STARTUP_TARGET_MS,
         "met_strict": statistics.median(strict) < STARTUP_TARGET_MS,
     }
     if profile and median >= STARTUP_TARGET_MS:
@@ -169,7 +202,10 @@ def keyring_import(world: World) -> dict[str, Any]:
             imported[f"{provider}: {step}"] = seen
     ok = not errors and all(status == 200 for status in statuses.values())
     return {
-        "ok": ok, "imported": imported, "fetch_status": statuses,
-        "target": "keyring not imported", "met": bool(imported) and not any(imported.values()),
+        "ok": ok,
+        "imported": imported,
+        "fetch_status": statuses,
+        "target": "keyring not imported",
+        "met": bool(imported) and not any(imported.values()),
         **({"error": "; ".join(errors)} if errors else {}),
     }

@@ -36,8 +36,12 @@ class Tool:
     applies: Callable[[Scenario], bool] = lambda scenario: True
 
 
-def _outcome(world: World, done: subprocess.CompletedProcess[str] | None, wall: float,
-             ok: Callable[[subprocess.CompletedProcess[str]], bool]) -> Outcome:
+def _outcome(
+    world: World,
+    done: subprocess.CompletedProcess[str] | None,
+    wall: float,
+    ok: Callable[[subprocess.CompletedProcess[str]], bool],
+) -> Outcome:
     counts = world.counts()
     if done is None:
         return Outcome(False, wall, **counts, detail="timed out")
@@ -54,6 +58,7 @@ def _write_config(world: World, scenario: Scenario, run: Path) -> Path:
 
 # --- uv -----------------------------------------------------------------------------------
 
+
 def uv_path() -> Path | None:
     beside = Path(sys.executable).parent / "uv"
     if beside.exists():
@@ -66,8 +71,9 @@ def uv_version() -> str:
     uv = uv_path()
     if uv is None:
         return "uv"
-    done = subprocess.run([str(uv), "--version"], capture_output=True, text=True, timeout=30,
-                          check=False)
+    done = subprocess.run(
+        [str(uv), "--version"], capture_output=True, text=True, timeout=30, check=False
+    )
     return done.stdout.strip() or "uv"
 
 
@@ -78,9 +84,19 @@ def _uv_available() -> str | None:
 def _uv_once(world: World, scenario: Scenario) -> Outcome:
     run = world.new_run_dir()
     config = _write_config(world, scenario, run)
-    argv = [str(uv_path()), "pip", "install", "--config-file", str(config),
-            "--python", sys.executable, "--target", str(run / "target"), "--no-deps",
-            *world.projects]
+    argv = [
+        str(uv_path()),
+        "pip",
+        "install",
+        "--config-file",
+        str(config),
+        "--python",
+        sys.executable,
+        "--target",
+        str(run / "target"),
+        "--no-deps",
+        *world.projects,
+    ]
     env = world.env(run, credential_env(scenario, world.passwords))
     done, wall = world.run(argv, env, run)
     return _outcome(world, done, wall, lambda d: d.returncode == 0)
@@ -88,9 +104,15 @@ def _uv_once(world: World, scenario: Scenario) -> Outcome:
 
 # --- pip ----------------------------------------------------------------------------------
 
+
 def pip_version() -> str:
-    done = subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True,
-                          text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     return " ".join(done.stdout.split()[:2]) or "pip"
 
 
@@ -101,11 +123,23 @@ def _pip_available() -> str | None:
 def _pip_once(world: World, scenario: Scenario, *, drop_username: bool = False) -> Outcome:
     run = world.new_run_dir()
     dest = run / "downloads"
-    argv = [sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(dest),
-            "--keyring-provider", "subprocess", "--no-input", "--no-cache-dir",
-            "--disable-pip-version-check", "-q",
-            *pip_args(scenario, world.bases, world.passwords, drop_username=drop_username),
-            *world.projects]
+    argv = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "-d",
+        str(dest),
+        "--keyring-provider",
+        "subprocess",
+        "--no-input",
+        "--no-cache-dir",
+        "--disable-pip-version-check",
+        "-q",
+        *pip_args(scenario, world.bases, world.passwords, drop_username=drop_username),
+        *world.projects,
+    ]
     done, wall = world.run(argv, world.env(run), run)
 
     def ok(d: subprocess.CompletedProcess[str]) -> bool:
@@ -116,11 +150,18 @@ def _pip_once(world: World, scenario: Scenario, *, drop_username: bool = False) 
 
 # --- keyring-policy -------------------------------------------------------------------------
 
+
 def policy_built(world_root: Path | None = None) -> tuple[bool, dict[str, Any]]:
     """Ask a fresh interpreter whether the library's fetcher exists yet."""
     try:
-        done = subprocess.run([*DRIVER, "probe"], capture_output=True, text=True, timeout=60,
-                              check=False, cwd=Path(__file__).resolve().parent.parent)
+        done = subprocess.run(
+            [*DRIVER, "probe"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
         result = json.loads(done.stdout)
     except (subprocess.TimeoutExpired, json.JSONDecodeError) as error:
         return False, {"error": str(error)}
@@ -132,12 +173,18 @@ def _policy_available() -> str | None:
     return None if built else "n/a (not built)"
 
 
-def driver(world: World, mode: str, spec: dict[str, Any], run: Path, extra_env: dict[str, str],
-           timeout: float = 120.0) -> tuple[dict[str, Any], subprocess.CompletedProcess[str] | None,
-                                            float]:
+def driver(
+    world: World,
+    mode: str,
+    spec: dict[str, Any],
+    run: Path,
+    extra_env: dict[str, str],
+    timeout: float = 120.0,
+) -> tuple[dict[str, Any], subprocess.CompletedProcess[str] | None, float]:
     """Run the driver once in a fresh interpreter; returns its JSON, the process, the time."""
-    done, wall = world.run([*DRIVER, mode, "--spec", json.dumps(spec)],
-                           world.env(run, extra_env), run, timeout)
+    done, wall = world.run(
+        [*DRIVER, mode, "--spec", json.dumps(spec)], world.env(run, extra_env), run, timeout
+    )
     try:
         result = json.loads(done.stdout.strip().splitlines()[-1]) if done else {}
     except (json.JSONDecodeError, IndexError):
@@ -155,8 +202,9 @@ def _policy_once(provider: str) -> Callable[[World, Scenario], Outcome]:
             "projects": world.projects,
             "dest": str(run / "downloads"),
         }
-        result, done, wall = driver(world, "fetch", spec, run,
-                                    credential_env(scenario, world.passwords))
+        result, done, wall = driver(
+            world, "fetch", spec, run, credential_env(scenario, world.passwords)
+        )
         outcome = _outcome(world, done, wall, lambda d: bool(result.get("ok")))
         if isinstance(result.get("seconds"), float):
             outcome.fetch_s = result["seconds"]
@@ -169,11 +217,19 @@ def _policy_once(provider: str) -> Callable[[World, Scenario], Outcome]:
 
 TOOLS: tuple[Tool, ...] = (
     Tool("policy-native", "keyring-policy (native)", _policy_available, _policy_once("native")),
-    Tool("policy-subprocess", "keyring-policy (subprocess)", _policy_available,
-         _policy_once("subprocess")),
+    Tool(
+        "policy-subprocess",
+        "keyring-policy (subprocess)",
+        _policy_available,
+        _policy_once("subprocess"),
+    ),
     Tool("uv", "uv", _uv_available, _uv_once),
     Tool("pip", "pip", _pip_available, _pip_once),
-    Tool("pip-no-username", "pip (no username in URL)", _pip_available,
-         lambda world, scenario: _pip_once(world, scenario, drop_username=True),
-         applies=has_url_username),
+    Tool(
+        "pip-no-username",
+        "pip (no username in URL)",
+        _pip_available,
+        lambda world, scenario: _pip_once(world, scenario, drop_username=True),
+        applies=has_url_username,
+    ),
 )

@@ -35,8 +35,10 @@ class Scenario:
     pip_note: str = ""
 
 
-PIP_403 = ("pip sends `alice:` with an empty password first; pypiserver answers 403, and pip "
-           "asks the keyring only after a 401, so pip needs the URL without the username here")
+PIP_403 = (
+    "pip sends `alice:` with an empty password first; pypiserver answers 403, and pip "
+    "asks the keyring only after a 401, so pip needs the URL without the username here"
+)
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
@@ -53,15 +55,14 @@ SCENARIOS: tuple[Scenario, ...] = (
             IndexDef("team", SECOND, username="alice", ignore_error_codes=(401, 403)),
             IndexDef("bench", PRIMARY, username="alice", default=True),
         ),
-        pip_note="pip: --extra-index-url (pip searches every index for every project); "
-                 + PIP_403,
+        pip_note="pip: --extra-index-url (pip searches every index for every project); " + PIP_403,
     ),
     Scenario(
         "always-no-username",
         'no username anywhere; authenticate = "always" (keyring --mode creds)',
         (IndexDef("bench", PRIMARY, default=True, authenticate="always"),),
         pip_note="pip: plain index URL (pip has no `authenticate`; it asks the keyring "
-                 "without a username after a 401)",
+        "without a username after a 401)",
     ),
     Scenario(
         "env-credentials",
@@ -89,8 +90,11 @@ def uv_toml(scenario: Scenario, bases: dict[str, str], passwords: dict[str, str]
     """The scenario's uv.toml (read by uv `--config-file` and by `policy.settings.origins`)."""
     lines = ['keyring-provider = "subprocess"', ""]
     for index in scenario.indexes:
-        lines += ["[[index]]", f'name = "{index.name}"',
-                  f'url = "{index_url(index, bases, passwords)}"']
+        lines += [
+            "[[index]]",
+            f'name = "{index.name}"',
+            f'url = "{index_url(index, bases, passwords)}"',
+        ]
         if index.default:
             lines.append("default = true")
         if index.authenticate != "auto":
@@ -101,18 +105,24 @@ def uv_toml(scenario: Scenario, bases: dict[str, str], passwords: dict[str, str]
     return "\n".join(lines)
 
 
-def settings_dict(scenario: Scenario, bases: dict[str, str], passwords: dict[str, str],
-                  provider: str) -> dict[str, Any]:
+def settings_dict(
+    scenario: Scenario, bases: dict[str, str], passwords: dict[str, str], provider: str
+) -> dict[str, Any]:
     """The same configuration as `policy.settings.models.Settings` data, for when
     `policy.settings.origins` is not built yet (index order: uv's, the default index last)."""
     ordered = [i for i in scenario.indexes if not i.default] + [
-        i for i in scenario.indexes if i.default]
+        i for i in scenario.indexes if i.default
+    ]
     return {
         "keyring_provider": provider,
         "indexes": [
-            {"name": i.name, "url": index_url(i, bases, passwords), "default": i.default,
-             "authenticate": i.authenticate,
-             "ignore_error_codes": list(i.ignore_error_codes) or None}
+            {
+                "name": i.name,
+                "url": index_url(i, bases, passwords),
+                "default": i.default,
+                "authenticate": i.authenticate,
+                "ignore_error_codes": list(i.ignore_error_codes) or None,
+            }
             for i in ordered
         ],
     }
@@ -132,8 +142,13 @@ def has_url_username(scenario: Scenario) -> bool:
     return any(index.username for index in scenario.indexes)
 
 
-def pip_args(scenario: Scenario, bases: dict[str, str], passwords: dict[str, str],
-             *, drop_username: bool = False) -> list[str]:
+def pip_args(
+    scenario: Scenario,
+    bases: dict[str, str],
+    passwords: dict[str, str],
+    *,
+    drop_username: bool = False,
+) -> list[str]:
     """pip's flags: the default index as --index-url, the others as --extra-index-url."""
     args = []
     for index in scenario.indexes:

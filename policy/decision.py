@@ -171,7 +171,8 @@ def decide(settings: Settings, url: str, username: str | None = None) -> Decisio
     authenticate = index.authenticate if index is not None else AuthPolicy.AUTO
     if not username:
         username = _url_username(url) or (
-            _url_username(matched.url) if matched is not None else None)
+            _url_username(matched.url) if matched is not None else None
+        )
     preview_gate = provider is KeyringProvider.NATIVE and not native_auth
     index_url = normalize_url(index.url) if index is not None else None
 
@@ -196,8 +197,10 @@ def decide(settings: Settings, url: str, username: str | None = None) -> Decisio
 
     # SPEC §2.3: `never` sends the request as it is, with only what it already carries.
     if index is not None and authenticate is AuthPolicy.NEVER:
-        reasons.append(f"no credentials are looked up: {_label(index)} has "
-                       '`authenticate = "never"`; the request is sent as it is')
+        reasons.append(
+            f"no credentials are looked up: {_label(index)} has "
+            '`authenticate = "never"`; the request is sent as it is'
+        )
         return decision((CredentialSource.URL,), store=False)
 
     skip = index is not None and index.keyring is IndexKeyring.SKIP
@@ -206,8 +209,18 @@ def decide(settings: Settings, url: str, username: str | None = None) -> Decisio
     elif not realm.host:
         reasons.append("the keyring is not used: the URL has no host")
     else:
-        _keyring_lookups(provider, native_auth, realm, clean_url, index, index_url,
-                         authenticate, username, lookups, reasons)
+        _keyring_lookups(
+            provider,
+            native_auth,
+            realm,
+            clean_url,
+            index,
+            index_url,
+            authenticate,
+            username,
+            lookups,
+            reasons,
+        )
 
     sources = list(_SOURCES_BEFORE_KEYRING)
     kinds = {lookup.kind for lookup in lookups}
@@ -236,13 +249,16 @@ def _keyring_lookups(
     """SPEC §2.3 and §3: the keyring questions for this provider, in order."""
     if provider is KeyringProvider.NATIVE:
         if index_url is not None:
-            lookups.append(KeyringLookup(KeyringKind.NATIVE, f"{STORE_PREFIX}{index_url}",
-                                         username))
+            lookups.append(
+                KeyringLookup(KeyringKind.NATIVE, f"{STORE_PREFIX}{index_url}", username)
+            )
         else:
-            reasons.append("the URL belongs to no configured index: only uv's host-level "
-                           "keyring entry is read")
-        lookups.append(KeyringLookup(KeyringKind.NATIVE, UV_PREFIX + _native_target(realm),
-                                     username))
+            reasons.append(
+                "the URL belongs to no configured index: only uv's host-level keyring entry is read"
+            )
+        lookups.append(
+            KeyringLookup(KeyringKind.NATIVE, UV_PREFIX + _native_target(realm), username)
+        )
         return
 
     # uv reads its own native store under `native-auth` whatever the provider, but only for
@@ -250,13 +266,19 @@ def _keyring_lookups(
     if native_auth:
         if username:
             base = root_url(index_url) if index_url is not None else url
-            lookups.extend(KeyringLookup(KeyringKind.NATIVE, UV_PREFIX + service, username)
-                           for service in _subprocess_services(base, realm))
-            reasons.append(f"uv's native store (`{UV_PREFIX}` entries) is read: preview "
-                           f"feature `{NATIVE_AUTH}` is enabled")
+            lookups.extend(
+                KeyringLookup(KeyringKind.NATIVE, UV_PREFIX + service, username)
+                for service in _subprocess_services(base, realm)
+            )
+            reasons.append(
+                f"uv's native store (`{UV_PREFIX}` entries) is read: preview "
+                f"feature `{NATIVE_AUTH}` is enabled"
+            )
         else:
-            reasons.append(f"uv's native store is not read without a username, as uv does "
-                           f"(preview feature `{NATIVE_AUTH}` is enabled)")
+            reasons.append(
+                f"uv's native store is not read without a username, as uv does "
+                f"(preview feature `{NATIVE_AUTH}` is enabled)"
+            )
     elif provider is KeyringProvider.DISABLED:
         reasons.append('the keyring is not read: `keyring-provider` is "disabled"')
 
@@ -264,20 +286,30 @@ def _keyring_lookups(
         return
     service_url = index_url if index_url is not None else url
     if username:
-        lookups.extend(KeyringLookup(KeyringKind.SUBPROCESS, service, username)
-                       for service in _subprocess_services(service_url, realm))
+        lookups.extend(
+            KeyringLookup(KeyringKind.SUBPROCESS, service, username)
+            for service in _subprocess_services(service_url, realm)
+        )
         if index_url is None:
-            reasons.append("the URL belongs to no configured index: the `keyring` command is "
-                           "asked for the URL itself")
+            reasons.append(
+                "the URL belongs to no configured index: the `keyring` command is "
+                "asked for the URL itself"
+            )
     elif index is not None and authenticate is AuthPolicy.ALWAYS:
-        lookups.extend(KeyringLookup(KeyringKind.SUBPROCESS, service, None, creds_mode=True)
-                       for service in _subprocess_services(service_url, realm))
-        reasons.append("the `keyring` command is asked for a username and password "
-                       f'(`--mode creds`): {_label(index)} has `authenticate = "always"` '
-                       "and no username is known")
+        lookups.extend(
+            KeyringLookup(KeyringKind.SUBPROCESS, service, None, creds_mode=True)
+            for service in _subprocess_services(service_url, realm)
+        )
+        reasons.append(
+            "the `keyring` command is asked for a username and password "
+            f'(`--mode creds`): {_label(index)} has `authenticate = "always"` '
+            "and no username is known"
+        )
     else:
-        reasons.append("the `keyring` command is not run without a username; use "
-                       '`authenticate = "always"` on the index to force it')
+        reasons.append(
+            "the `keyring` command is not run without a username; use "
+            '`authenticate = "always"` on the index to force it'
+        )
 
 
 def _store(
@@ -294,26 +326,31 @@ def _store(
         return False  # already explained by the `skip` reason
     if provider is not KeyringProvider.NATIVE:
         if lookups:
-            reasons.append('credentials are not stored: only `keyring-provider = "native"` '
-                           "stores them")
+            reasons.append(
+                'credentials are not stored: only `keyring-provider = "native"` stores them'
+            )
         return False
     if not native_auth:
-        reasons.append(f"credentials are not stored: preview feature `{NATIVE_AUTH}` is "
-                       "not enabled")
+        reasons.append(
+            f"credentials are not stored: preview feature `{NATIVE_AUTH}` is not enabled"
+        )
         return False
     if index is None:
         reasons.append("credentials are not stored: the URL belongs to no configured index")
         return False
     if not configured:
-        reasons.append("credentials are not stored: the implicit PyPI default is not a "
-                       "configured index")
+        reasons.append(
+            "credentials are not stored: the implicit PyPI default is not a configured index"
+        )
         return False
     if index.keyring is IndexKeyring.READ:
         reasons.append(f'credentials are not stored: {_label(index)} has `keyring = "read"`')
         return False
-    reasons.append(f"credentials that work are stored in the keyring: provider `native` "
-                   f"with preview feature `{NATIVE_AUTH}`, {_label(index)} has "
-                   f'`keyring = "{index.keyring.value}"`')
+    reasons.append(
+        f"credentials that work are stored in the keyring: provider `native` "
+        f"with preview feature `{NATIVE_AUTH}`, {_label(index)} has "
+        f'`keyring = "{index.keyring.value}"`'
+    )
     return True
 
 

@@ -166,8 +166,7 @@ def match_index(settings: Settings, url: str) -> IndexSettings | None:
     best_length = -1
     for index in search_indexes(settings):
         for candidate_realm, prefix, length in _candidates(index.url):
-            if (length > best_length and candidate_realm == realm
-                    and is_path_prefix(prefix, path)):
+            if length > best_length and candidate_realm == realm and is_path_prefix(prefix, path):
                 best, best_length = index, length
     return best
 

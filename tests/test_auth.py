@@ -44,14 +44,18 @@ class StandInDecision:
 def stand_in_decide(store: bool = False):  # type: ignore[no-untyped-def]
     def decide(settings: Settings, url: str, username: str | None = None) -> StandInDecision:
         clean = strip_credentials(url)
-        index = next((i for i in settings.indexes
-                      if clean.startswith(strip_credentials(root_url(i.url)))), None)
+        index = next(
+            (i for i in settings.indexes if clean.startswith(strip_credentials(root_url(i.url)))),
+            None,
+        )
         return StandInDecision(
-            url=clean, index=index,
+            url=clean,
+            index=index,
             authenticate=index.authenticate if index else AuthPolicy.AUTO,
             store=store and index is not None,
             store_service=f"uv-credentials:{strip_credentials(index.url)}" if index else None,
         )
+
     return decide
 
 
@@ -74,12 +78,22 @@ class StandInSources:
         return str(decision.store_service)
 
 
-def make_auth(*indexes: IndexSettings, env: dict[str, str] | None = None,
-              sources: StandInSources | None = None, store: bool = False) -> PolicyAuth:
-    settings = Settings(keyring_provider=KeyringProvider.NATIVE,
-                        indexes=indexes or (IndexSettings(name="private", url=INDEX),))
-    return PolicyAuth(settings, env=env or {}, sources=sources or StandInSources(),  # type: ignore[arg-type]
-                      decide=stand_in_decide(store))  # type: ignore[arg-type]
+def make_auth(
+    *indexes: IndexSettings,
+    env: dict[str, str] | None = None,
+    sources: StandInSources | None = None,
+    store: bool = False,
+) -> PolicyAuth:
+    settings = Settings(
+        keyring_provider=KeyringProvider.NATIVE,
+        indexes=indexes or (IndexSettings(name="private", url=INDEX),),
+    )
+    return PolicyAuth(
+        settings,
+        env=env or {},
+        sources=sources or StandInSources(),  # type: ignore[arg-type]
+        decide=stand_in_decide(store),
+    )  # type: ignore[arg-type]
 
 
 def basic(username: str, password: str) -> str:
@@ -91,6 +105,7 @@ def response(status: int, request: httpx.Request, **kw: Any) -> httpx.Response:
 
 
 # ---------------------------------------------------------------- the generator by hand
+
 
 def test_auto_sends_first_then_looks_up_on_401_and_retries_once() -> None:
     auth = make_auth()
@@ -148,9 +163,10 @@ def test_always_with_a_bare_username_is_incomplete() -> None:
 
 
 def test_never_sends_url_credentials_only_and_never_looks_up() -> None:
-    auth = make_auth(IndexSettings(name="private", url=INDEX, authenticate=AuthPolicy.NEVER),
-                     env={"UV_INDEX_PRIVATE_USERNAME": "alice",
-                          "UV_INDEX_PRIVATE_PASSWORD": PASSWORD})
+    auth = make_auth(
+        IndexSettings(name="private", url=INDEX, authenticate=AuthPolicy.NEVER),
+        env={"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": PASSWORD},
+    )
     flow = auth.flow(httpx.Request("GET", INDEX + "a/"))
     sent = next(flow)
     assert isinstance(sent, httpx.Request) and "Authorization" not in sent.headers
@@ -206,6 +222,7 @@ def test_nothing_stored_from_a_failed_response() -> None:
 
 # ---------------------------------------------------------------- through httpx clients
 
+
 class Server:
     """A MockTransport handler: paths need alice's password; records what came."""
 
@@ -217,8 +234,11 @@ class Server:
         status = 200 if header == basic("alice", PASSWORD) else 401 if header is None else 403
         if request.url.path.startswith("/moved/"):
             status = 302
-            location = "https://elsewhere.example/simple/a/" \
-                if request.url.path == "/moved/away/" else "/simple/a/"
+            location = (
+                "https://elsewhere.example/simple/a/"
+                if request.url.path == "/moved/away/"
+                else "/simple/a/"
+            )
             self.seen.append((request.url.host, request.url.path, header, status))
             return httpx.Response(302, headers={"Location": location})
         self.seen.append((request.url.host, request.url.path, header, status))
@@ -262,8 +282,9 @@ def test_redirect_to_another_origin_carries_no_credentials() -> None:
 
 
 def test_redirect_request_drops_sensitive_headers_across_ports() -> None:
-    request = httpx.Request("GET", "http://127.0.0.1:8000/x",
-                            headers={"Authorization": "Basic x", "Cookie": "c=1"})
+    request = httpx.Request(
+        "GET", "http://127.0.0.1:8000/x", headers={"Authorization": "Basic x", "Cookie": "c=1"}
+    )
     moved = httpx.Response(307, headers={"Location": "http://127.0.0.1:8001/y"}, request=request)
     following = redirect_request(request, moved)
     assert following is not None
@@ -288,6 +309,7 @@ def test_async_64_concurrent_requests_one_lookup() -> None:
     class Slow(StandInSources):
         def find(self, decision: Any, username: str | None = None) -> Credentials | None:
             import time
+
             calls.append(username)
             time.sleep(0.2)
             return GOOD
@@ -309,8 +331,12 @@ def test_threads_sharing_a_client_waste_one_401() -> None:
 
     server = Server()
     sources = StandInSources(answers={None: GOOD})
-    with httpx.Client(transport=httpx.MockTransport(server), auth=make_auth(sources=sources)) \
-            as http, ThreadPoolExecutor(16) as pool:
+    with (
+        httpx.Client(
+            transport=httpx.MockTransport(server), auth=make_auth(sources=sources)
+        ) as http,
+        ThreadPoolExecutor(16) as pool,
+    ):
         codes = list(pool.map(lambda i: http.get(f"{INDEX}p{i}/").status_code, range(64)))
     assert codes == [200] * 64
     assert [status for *_, status in server.seen].count(401) == 1
@@ -374,8 +400,10 @@ def test_async_lookup_runs_off_the_event_loop() -> None:
 
 # ---------------------------------------------------------------- with the real policy
 
-def _real(settings: Settings, sources: StandInSources, env: dict[str, str] | None = None
-          ) -> PolicyAuth:
+
+def _real(
+    settings: Settings, sources: StandInSources, env: dict[str, str] | None = None
+) -> PolicyAuth:
     return PolicyAuth(settings, env=env or {}, sources=sources)  # type: ignore[arg-type]
 
 
@@ -383,8 +411,10 @@ def test_preview_gate_warns_once_per_auth(caplog: pytest.LogCaptureFixture) -> N
     from policy.decision import PREVIEW_GATE_WARNING
 
     caplog.set_level(logging.WARNING, logger="policy")
-    settings = Settings(keyring_provider=KeyringProvider.NATIVE,
-                        indexes=(IndexSettings(name="private", url=INDEX, default=True),))
+    settings = Settings(
+        keyring_provider=KeyringProvider.NATIVE,
+        indexes=(IndexSettings(name="private", url=INDEX, default=True),),
+    )
     for _ in range(2):
         auth = _real(settings, StandInSources(answers={None: GOOD}))
         with httpx.Client(transport=httpx.MockTransport(Server()), auth=auth) as http:
@@ -397,12 +427,15 @@ def test_real_policy_stores_env_credentials_only_with_native_auth() -> None:
     from policy.settings.models import Preview
 
     env = {"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": PASSWORD}
-    for features, stored in ((frozenset(), []), (frozenset({"native-auth"}),
-                                                 [{"service": f"uv-credentials:{INDEX}",
-                                                   "username": "alice"}])):
-        settings = Settings(keyring_provider=KeyringProvider.NATIVE,
-                            preview=Preview(features=features),
-                            indexes=(IndexSettings(name="private", url=INDEX, default=True),))
+    for features, stored in (
+        (frozenset(), []),
+        (frozenset({"native-auth"}), [{"service": f"uv-credentials:{INDEX}", "username": "alice"}]),
+    ):
+        settings = Settings(
+            keyring_provider=KeyringProvider.NATIVE,
+            preview=Preview(features=features),
+            indexes=(IndexSettings(name="private", url=INDEX, default=True),),
+        )
         sources = StandInSources()
         auth = _real(settings, sources, env)
         with httpx.Client(transport=httpx.MockTransport(Server()), auth=auth) as http:
@@ -413,8 +446,10 @@ def test_real_policy_stores_env_credentials_only_with_native_auth() -> None:
 
 
 def test_real_policy_subprocess_username_is_looked_up_before_sending() -> None:
-    settings = Settings(keyring_provider=KeyringProvider.SUBPROCESS, indexes=(
-        IndexSettings(url="https://alice@pkgs.example/simple/", default=True),))
+    settings = Settings(
+        keyring_provider=KeyringProvider.SUBPROCESS,
+        indexes=(IndexSettings(url="https://alice@pkgs.example/simple/", default=True),),
+    )
     server = Server()
     sources = StandInSources(answers={"alice": GOOD})
     with httpx.Client(transport=httpx.MockTransport(server), auth=_real(settings, sources)) as http:
@@ -427,32 +462,53 @@ def test_real_policy_subprocess_username_is_looked_up_before_sending() -> None:
 @pytest.mark.parametrize("reverse", [False, True])
 def test_index_routing_is_exact_for_nested_index_urls(reverse: bool) -> None:
     """The per-directory memo never hands a nested index's URLs the outer index's answers."""
-    settings = Settings(indexes=(
-        IndexSettings(name="special", url="https://pkgs.example/simple/special",
-                      authenticate=AuthPolicy.NEVER),
-        IndexSettings(name="private", url=INDEX, default=True),
-    ))
+    settings = Settings(
+        indexes=(
+            IndexSettings(
+                name="special",
+                url="https://pkgs.example/simple/special",
+                authenticate=AuthPolicy.NEVER,
+            ),
+            IndexSettings(name="private", url=INDEX, default=True),
+        )
+    )
     env = {"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": PASSWORD}
     server = Server()
     auth = _real(settings, StandInSources(), env)
     with httpx.Client(transport=httpx.MockTransport(server), auth=auth) as http:
-        urls = [INDEX + "a/", INDEX + "b/", INDEX + "special", INDEX + "special/",
-                INDEX + "special/x.whl", INDEX + "c/x.whl", INDEX + "specialist/"]
+        urls = [
+            INDEX + "a/",
+            INDEX + "b/",
+            INDEX + "special",
+            INDEX + "special/",
+            INDEX + "special/x.whl",
+            INDEX + "c/x.whl",
+            INDEX + "specialist/",
+        ]
         for url in reversed(urls) if reverse else urls:
             http.get(url)
     sent = {path: header is not None for _, path, header, _ in server.seen}
-    assert sent == {"/simple/a/": True, "/simple/b/": True, "/simple/special": False,
-                    "/simple/special/": False, "/simple/special/x.whl": False,
-                    "/simple/c/x.whl": True, "/simple/specialist/": True}
+    assert sent == {
+        "/simple/a/": True,
+        "/simple/b/": True,
+        "/simple/special": False,
+        "/simple/special/": False,
+        "/simple/special/x.whl": False,
+        "/simple/c/x.whl": True,
+        "/simple/specialist/": True,
+    }
 
 
 def test_native_reads_a_configured_index_ahead_but_never_the_implicit_pypi() -> None:
-    configured = Settings(keyring_provider=KeyringProvider.NATIVE,
-                          indexes=(IndexSettings(name="private", url=INDEX, origin="project"),))
+    configured = Settings(
+        keyring_provider=KeyringProvider.NATIVE,
+        indexes=(IndexSettings(name="private", url=INDEX, origin="project"),),
+    )
     sources = StandInSources(answers={None: GOOD})
     server = Server()
-    with httpx.Client(transport=httpx.MockTransport(server),
-                      auth=_real(configured, sources)) as http:
+    with httpx.Client(
+        transport=httpx.MockTransport(server), auth=_real(configured, sources)
+    ) as http:
         assert http.get(INDEX + "a/").status_code == 200
     assert [status for *_, status in server.seen] == [200]  # no wasted 401
     assert sources.finds == [(INDEX + "a/", None)]

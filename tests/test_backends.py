@@ -122,15 +122,28 @@ def test_a_stuck_worker_does_not_block_process_exit() -> None:
         "    print('timed out')\n"
     )
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=30, check=True, cwd=Path(__file__).parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
     assert done.stdout.strip() == "timed out"
     assert time.monotonic() - started < 10
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    (None, 15.0), ("", 15.0), ("2.5", 2.5), ("0", None), (" 3 ", 3.0),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (None, 15.0),
+        ("", 15.0),
+        ("2.5", 2.5),
+        ("0", None),
+        (" 3 ", 3.0),
+    ],
+)
 def test_keyring_timeout(raw: str | None, expected: float | None) -> None:
     env = {} if raw is None else {"KEYRING_POLICY_TIMEOUT": raw}
     assert keyring_timeout(env) == expected
@@ -143,10 +156,18 @@ def test_keyring_timeout_rejects_nonsense(raw: str) -> None:
 
 
 def test_importing_the_backends_does_not_import_keyring() -> None:
-    script = ("import sys, policy.credentials.backends, policy.credentials.lookup; "
-              "print('keyring' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=30, check=True, cwd=Path(__file__).parent.parent)
+    script = (
+        "import sys, policy.credentials.backends, policy.credentials.lookup; "
+        "print('keyring' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
     assert done.stdout.strip() == "False"
 
 
@@ -193,14 +214,19 @@ class _Hanging(LibBackend):  # type: ignore[misc]
         self.release.wait(30)
 
 
-@pytest.mark.parametrize(("backend", "words"), [
-    (fail.Keyring(), ["fail", "gnome-keyring-daemon --unlock", "PYTHON_KEYRING_BACKEND"]),
-    (null.Keyring(), ["null", "disabled"]),
-    (_Raising(KeyringLocked("locked")), ["locked", "unlock"]),
-    (_Raising(InitError("Failed to unlock the collection")), ["could not connect",
-                                                             "DBUS_SESSION_BUS_ADDRESS"]),
-    (_Raising(RuntimeError("boom")), ["RuntimeError", "boom", "_Raising"]),
-])
+@pytest.mark.parametrize(
+    ("backend", "words"),
+    [
+        (fail.Keyring(), ["fail", "gnome-keyring-daemon --unlock", "PYTHON_KEYRING_BACKEND"]),
+        (null.Keyring(), ["null", "disabled"]),
+        (_Raising(KeyringLocked("locked")), ["locked", "unlock"]),
+        (
+            _Raising(InitError("Failed to unlock the collection")),
+            ["could not connect", "DBUS_SESSION_BUS_ADDRESS"],
+        ),
+        (_Raising(RuntimeError("boom")), ["RuntimeError", "boom", "_Raising"]),
+    ],
+)
 def test_native_failures_are_unavailable_and_name_the_fix(backend: Any, words: list[str]) -> None:
     native = NativeKeyring(backend, timeout=5)
     for username in ("alice", None):
@@ -241,8 +267,9 @@ def test_native_found_credentials_are_attributed() -> None:
     found = NativeKeyring(backend, timeout=None).get("svc", None).credentials
     assert found is not None
     assert found.source is CredentialSource.NATIVE_KEYRING
-    assert repr(found) == ("Credentials(username='alice', password='[secure]', "
-                           "source='native-keyring')")
+    assert repr(found) == (
+        "Credentials(username='alice', password='[secure]', source='native-keyring')"
+    )
 
 
 def test_native_default_backend_is_resolved_lazily(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -32,8 +32,13 @@ def _tools() -> list[str]:
     tools = ["policy-native", "policy-subprocess"]
     if _optional(uv_path() is not None, "uv"):
         tools.append("uv")
-    if _optional(subprocess.run([sys.executable, "-m", "pip", "--version"],
-                                capture_output=True, timeout=60).returncode == 0, "pip"):
+    if _optional(
+        subprocess.run(
+            [sys.executable, "-m", "pip", "--version"], capture_output=True, timeout=60
+        ).returncode
+        == 0,
+        "pip",
+    ):
         tools += ["pip", "pip-no-username"]
     return tools
 
@@ -43,9 +48,23 @@ def record(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     require(pypiserver_available(), "pypiserver (pip install '.[test]')")
     out = tmp_path_factory.mktemp("bench") / "latest.json"
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--budget", "50",
-         "--tools", ",".join(_tools()), "--out", str(out)],
-        cwd=REPO, capture_output=True, text=True, timeout=58, check=False,
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--quick",
+            "--budget",
+            "50",
+            "--tools",
+            ",".join(_tools()),
+            "--out",
+            str(out),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=58,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"wrote {out}" in done.stdout

@@ -17,15 +17,18 @@ ALICE = Credentials.basic("alice", "pw-a", CredentialSource.ENV)
 BOB = Credentials.basic("bob", "pw-b", CredentialSource.URL)
 
 
-@pytest.mark.parametrize(("url", "realm"), [
-    ("https://h/simple/", "https://h"),
-    ("https://h:443/x", "https://h"),
-    ("http://h:80/", "http://h"),
-    ("https://h:80/", "https://h:80"),
-    ("http://u:p@H:8080/x", "http://h:8080"),
-    ("http://[::1]:81/x", "http://[::1]:81"),
-    ("http://h:notaport/x", "http://h:notaport"),
-])
+@pytest.mark.parametrize(
+    ("url", "realm"),
+    [
+        ("https://h/simple/", "https://h"),
+        ("https://h:443/x", "https://h"),
+        ("http://h:80/", "http://h"),
+        ("https://h:80/", "https://h:80"),
+        ("http://u:p@H:8080/x", "http://h:8080"),
+        ("http://[::1]:81/x", "http://[::1]:81"),
+        ("http://h:notaport/x", "http://h:notaport"),
+    ],
+)
 def test_realm_key(url: str, realm: str) -> None:
     assert realm_key(url) == realm
 
@@ -103,8 +106,10 @@ def test_single_flight_threads_share_one_call() -> None:
         return ALICE
 
     results: list[Credentials | None] = []
-    threads = [threading.Thread(target=lambda: results.append(flight.run("k", slow, 10)))
-               for _ in range(16)]
+    threads = [
+        threading.Thread(target=lambda: results.append(flight.run("k", slow, 10)))
+        for _ in range(16)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -168,16 +173,16 @@ def test_probe_gate_gates_each_key_once() -> None:
     from policy.fetch.cache import ProbeGate
 
     gate = ProbeGate()
-    assert gate.enter("r") == (None, True)          # the probe
+    assert gate.enter("r") == (None, True)  # the probe
     flight, owner = gate.enter("r")
-    assert flight is not None and not owner          # a follower waits for it
+    assert flight is not None and not owner  # a follower waits for it
     woke = threading.Event()
     follower = threading.Thread(target=lambda: (gate.wait(flight, 5), woke.set()))
     follower.start()
     gate.leave("r")
     follower.join(5)
     assert woke.is_set()
-    assert gate.enter("r") == (None, False)          # settled: nobody waits again
+    assert gate.enter("r") == (None, False)  # settled: nobody waits again
 
     async def follow() -> None:
         other = ProbeGate()
@@ -191,7 +196,7 @@ def test_probe_gate_gates_each_key_once() -> None:
         third.enter("x")
         stuck, _ = third.enter("x")
         assert stuck is not None
-        await third.wait_async(stuck, 0.05)           # bounded even if the probe never ends
+        await third.wait_async(stuck, 0.05)  # bounded even if the probe never ends
         assert asyncio.get_running_loop().time() - started < 5
 
     asyncio.run(follow())

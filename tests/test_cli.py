@@ -48,8 +48,9 @@ def test_unexpected_error_shows_no_traceback_and_no_message(
 
 def test_explicit_index_without_name_error_masks_the_password() -> None:
     with pytest.raises(ValidationError) as raised:
-        IndexOptions.model_validate({"url": f"https://alice:{SECRET}@h.example/simple/",
-                                     "explicit": True})
+        IndexOptions.model_validate(
+            {"url": f"https://alice:{SECRET}@h.example/simple/", "explicit": True}
+        )
     assert SECRET not in str(raised.value)
     assert "alice:****@h.example" in str(raised.value)
 
@@ -75,15 +76,17 @@ def test_fetch_from_a_closed_port_is_a_clean_error(capsys: pytest.CaptureFixture
 
 
 def test_credentials_dir_that_is_a_file_is_a_clean_error(
-    tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     blocker = tmp_path / "not-a-directory"  # type: ignore[operator]
     blocker.write_text("")
     monkeypatch.setenv("UV_CREDENTIALS_DIR", str(blocker))
     monkeypatch.setenv("UV_NO_CONFIG", "1")
-    code = cli.main(["auth", "login", "http://127.0.0.1:9/", "--username", "alice",
-                     "--password", SECRET])
+    code = cli.main(
+        ["auth", "login", "http://127.0.0.1:9/", "--username", "alice", "--password", SECRET]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith(f"error: Cannot use the credentials directory `{blocker}`")
@@ -92,7 +95,9 @@ def test_credentials_dir_that_is_a_file_is_a_clean_error(
 
 @pytest.mark.parametrize("name", ["uv.toml", "pyproject.toml"])
 def test_absurdly_nested_toml_is_a_configuration_error_not_a_crash(
-    name: str, tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    tmp_path: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     prefix = "" if name == "uv.toml" else "[tool.uv]\n"

@@ -14,8 +14,13 @@ from tests.test_auth import StandInSources, stand_in_decide
 
 
 def _auth(follow: bool = True) -> PolicyAuth:
-    return PolicyAuth(Settings(), env={}, sources=StandInSources(),  # type: ignore[arg-type]
-                      decide=stand_in_decide(), follow_redirects=follow)  # type: ignore[arg-type]
+    return PolicyAuth(
+        Settings(),
+        env={},
+        sources=StandInSources(),  # type: ignore[arg-type]
+        decide=stand_in_decide(),
+        follow_redirects=follow,
+    )  # type: ignore[arg-type]
 
 
 def _handler(request: httpx.Request) -> httpx.Response:
@@ -36,15 +41,17 @@ def test_client_follows_redirects_through_the_auth_with_timeouts() -> None:
 
 
 def test_follow_redirects_false_is_respected() -> None:
-    with client(Settings(), auth=_auth(), follow_redirects=False,
-                transport=httpx.MockTransport(_handler)) as http:
+    with client(
+        Settings(), auth=_auth(), follow_redirects=False, transport=httpx.MockTransport(_handler)
+    ) as http:
         assert http.get("https://h/a").status_code == 302
 
 
 def test_async_client() -> None:
     async def main() -> int:
-        async with async_client(Settings(), auth=_auth(),
-                                transport=httpx.MockTransport(_handler)) as http:
+        async with async_client(
+            Settings(), auth=_auth(), transport=httpx.MockTransport(_handler)
+        ) as http:
             return (await http.get("https://h/a")).status_code
 
     assert asyncio.run(main()) == 200

@@ -33,16 +33,25 @@ BASE = ["url", "env", "cache", "netrc", "credentials-file"]
 
 D, S, N = KeyringProvider.DISABLED, KeyringProvider.SUBPROCESS, KeyringProvider.NATIVE
 AUTO, ALWAYS, NEVER = AuthPolicy.AUTO, AuthPolicy.ALWAYS, AuthPolicy.NEVER
-K_AUTO, K_READ, K_STORE, K_SKIP = (IndexKeyring.AUTO, IndexKeyring.READ, IndexKeyring.STORE,
-                                   IndexKeyring.SKIP)
+K_AUTO, K_READ, K_STORE, K_SKIP = (
+    IndexKeyring.AUTO,
+    IndexKeyring.READ,
+    IndexKeyring.STORE,
+    IndexKeyring.SKIP,
+)
 
 
-def make_settings(provider: KeyringProvider = D, native_auth: bool = False,
-                  authenticate: AuthPolicy = AUTO, keyring: IndexKeyring = K_AUTO,
-                  url: str = IDX) -> Settings:
+def make_settings(
+    provider: KeyringProvider = D,
+    native_auth: bool = False,
+    authenticate: AuthPolicy = AUTO,
+    keyring: IndexKeyring = K_AUTO,
+    url: str = IDX,
+) -> Settings:
     preview = Preview(features=frozenset({"native-auth"} if native_auth else set()))
-    index = IndexSettings(name="private", url=url, default=True, authenticate=authenticate,
-                          keyring=keyring)
+    index = IndexSettings(
+        name="private", url=url, default=True, authenticate=authenticate, keyring=keyring
+    )
     return Settings(keyring_provider=provider, preview=preview, indexes=(index,))
 
 
@@ -92,76 +101,137 @@ ROWS = {
     "disabled-user": Row(D, False, AUTO, K_AUTO, True, "alice", [], False, '"disabled"'),
     "disabled-always": Row(D, False, ALWAYS, K_AUTO, True, None, [], False, '"disabled"'),
     "disabled-store-key": Row(D, False, AUTO, K_STORE, True, "alice", [], False, '"disabled"'),
-    "disabled-na-user": Row(D, True, AUTO, K_AUTO, True, "alice", UV_STORE_ALICE, False,
-                            "uv's native store (`uv:` entries) is read"),
-    "disabled-na-nouser": Row(D, True, AUTO, K_AUTO, True, None, [], False,
-                              "not read without a username"),
-    "disabled-na-always-nouser": Row(D, True, ALWAYS, K_AUTO, True, None, [], False,
-                                     "not read without a username"),
-    "disabled-na-out": Row(D, True, AUTO, K_AUTO, False, "alice", UV_STORE_OUT, False,
-                           "uv's native store"),
-    "disabled-na-skip": Row(D, True, AUTO, K_SKIP, True, "alice", [], False,
-                            '`keyring = "skip"`'),
-    "disabled-na-never": Row(D, True, NEVER, K_AUTO, True, "alice", [], False,
-                             '`authenticate = "never"`', ["url"]),
+    "disabled-na-user": Row(
+        D,
+        True,
+        AUTO,
+        K_AUTO,
+        True,
+        "alice",
+        UV_STORE_ALICE,
+        False,
+        "uv's native store (`uv:` entries) is read",
+    ),
+    "disabled-na-nouser": Row(
+        D, True, AUTO, K_AUTO, True, None, [], False, "not read without a username"
+    ),
+    "disabled-na-always-nouser": Row(
+        D, True, ALWAYS, K_AUTO, True, None, [], False, "not read without a username"
+    ),
+    "disabled-na-out": Row(
+        D, True, AUTO, K_AUTO, False, "alice", UV_STORE_OUT, False, "uv's native store"
+    ),
+    "disabled-na-skip": Row(D, True, AUTO, K_SKIP, True, "alice", [], False, '`keyring = "skip"`'),
+    "disabled-na-never": Row(
+        D, True, NEVER, K_AUTO, True, "alice", [], False, '`authenticate = "never"`', ["url"]
+    ),
     # --- subprocess: uv's three forms, only with a username or under `always`
-    "sub-user": Row(S, False, AUTO, K_AUTO, True, "alice", SUB_ALICE, False,
-                    'only `keyring-provider = "native"` stores'),
-    "sub-nouser": Row(S, False, AUTO, K_AUTO, True, None, [], False,
-                      "not run without a username"),
-    "sub-always-nouser": Row(S, False, ALWAYS, K_AUTO, True, None, SUB_CREDS, False,
-                             "`--mode creds`"),
-    "sub-always-user": Row(S, False, ALWAYS, K_AUTO, True, "alice", SUB_ALICE, False,
-                           "only `keyring-provider"),
-    "sub-never": Row(S, False, NEVER, K_AUTO, True, "alice", [], False,
-                     '`authenticate = "never"`', ["url"]),
+    "sub-user": Row(
+        S,
+        False,
+        AUTO,
+        K_AUTO,
+        True,
+        "alice",
+        SUB_ALICE,
+        False,
+        'only `keyring-provider = "native"` stores',
+    ),
+    "sub-nouser": Row(S, False, AUTO, K_AUTO, True, None, [], False, "not run without a username"),
+    "sub-always-nouser": Row(
+        S, False, ALWAYS, K_AUTO, True, None, SUB_CREDS, False, "`--mode creds`"
+    ),
+    "sub-always-user": Row(
+        S, False, ALWAYS, K_AUTO, True, "alice", SUB_ALICE, False, "only `keyring-provider"
+    ),
+    "sub-never": Row(
+        S, False, NEVER, K_AUTO, True, "alice", [], False, '`authenticate = "never"`', ["url"]
+    ),
     "sub-skip": Row(S, False, AUTO, K_SKIP, True, "alice", [], False, '`keyring = "skip"`'),
-    "sub-always-skip": Row(S, False, ALWAYS, K_SKIP, True, None, [], False,
-                           '`keyring = "skip"`'),
-    "sub-read-key": Row(S, False, AUTO, K_READ, True, "alice", SUB_ALICE, False,
-                        "only `keyring-provider"),
-    "sub-store-key": Row(S, True, AUTO, K_STORE, True, "alice", UV_STORE_ALICE + SUB_ALICE,
-                         False, "only `keyring-provider"),
-    "sub-out-user": Row(S, False, AUTO, K_AUTO, False, "alice", SUB_OUT, False,
-                        "asked for the URL itself"),
-    "sub-out-nouser": Row(S, False, AUTO, K_AUTO, False, None, [], False,
-                          "not run without a username"),
-    "sub-na-user": Row(S, True, AUTO, K_AUTO, True, "alice", UV_STORE_ALICE + SUB_ALICE, False,
-                       "uv's native store"),
-    "sub-na-always-nouser": Row(S, True, ALWAYS, K_AUTO, True, None, SUB_CREDS, False,
-                                "`--mode creds`"),
+    "sub-always-skip": Row(S, False, ALWAYS, K_SKIP, True, None, [], False, '`keyring = "skip"`'),
+    "sub-read-key": Row(
+        S, False, AUTO, K_READ, True, "alice", SUB_ALICE, False, "only `keyring-provider"
+    ),
+    "sub-store-key": Row(
+        S,
+        True,
+        AUTO,
+        K_STORE,
+        True,
+        "alice",
+        UV_STORE_ALICE + SUB_ALICE,
+        False,
+        "only `keyring-provider",
+    ),
+    "sub-out-user": Row(
+        S, False, AUTO, K_AUTO, False, "alice", SUB_OUT, False, "asked for the URL itself"
+    ),
+    "sub-out-nouser": Row(
+        S, False, AUTO, K_AUTO, False, None, [], False, "not run without a username"
+    ),
+    "sub-na-user": Row(
+        S, True, AUTO, K_AUTO, True, "alice", UV_STORE_ALICE + SUB_ALICE, False, "uv's native store"
+    ),
+    "sub-na-always-nouser": Row(
+        S, True, ALWAYS, K_AUTO, True, None, SUB_CREDS, False, "`--mode creds`"
+    ),
     # --- native: reads with or without a username; stores only with native-auth (gate)
-    "native-gate": Row(N, False, AUTO, K_AUTO, True, None, NATIVE, False,
-                       "preview feature `native-auth` is not enabled"),
-    "native-gate-user": Row(N, False, AUTO, K_AUTO, True, "alice", NATIVE_ALICE, False,
-                            "`native-auth` is not enabled"),
-    "native-gate-store-key": Row(N, False, AUTO, K_STORE, True, None, NATIVE, False,
-                                 "`native-auth` is not enabled"),
-    "native-gate-always": Row(N, False, ALWAYS, K_AUTO, True, None, NATIVE, False,
-                              "`native-auth` is not enabled"),
-    "native-gate-out": Row(N, False, AUTO, K_AUTO, False, None, NATIVE_OUT, False,
-                           "`native-auth` is not enabled"),
-    "native-gate-skip": Row(N, False, AUTO, K_SKIP, True, None, [], False,
-                            '`keyring = "skip"`'),
-    "native-gate-never": Row(N, False, NEVER, K_STORE, True, None, [], False,
-                             '`authenticate = "never"`', ["url"]),
-    "native-store": Row(N, True, AUTO, K_AUTO, True, None, NATIVE, True,
-                        "credentials that work are stored"),
-    "native-store-user": Row(N, True, AUTO, K_AUTO, True, "alice", NATIVE_ALICE, True,
-                             "are stored"),
-    "native-store-key": Row(N, True, AUTO, K_STORE, True, None, NATIVE, True,
-                            '`keyring = "store"`'),
-    "native-store-always": Row(N, True, ALWAYS, K_AUTO, True, None, NATIVE, True,
-                               "are stored"),
-    "native-read-key": Row(N, True, AUTO, K_READ, True, None, NATIVE, False,
-                           '`keyring = "read"`'),
+    "native-gate": Row(
+        N,
+        False,
+        AUTO,
+        K_AUTO,
+        True,
+        None,
+        NATIVE,
+        False,
+        "preview feature `native-auth` is not enabled",
+    ),
+    "native-gate-user": Row(
+        N, False, AUTO, K_AUTO, True, "alice", NATIVE_ALICE, False, "`native-auth` is not enabled"
+    ),
+    "native-gate-store-key": Row(
+        N, False, AUTO, K_STORE, True, None, NATIVE, False, "`native-auth` is not enabled"
+    ),
+    "native-gate-always": Row(
+        N, False, ALWAYS, K_AUTO, True, None, NATIVE, False, "`native-auth` is not enabled"
+    ),
+    "native-gate-out": Row(
+        N, False, AUTO, K_AUTO, False, None, NATIVE_OUT, False, "`native-auth` is not enabled"
+    ),
+    "native-gate-skip": Row(N, False, AUTO, K_SKIP, True, None, [], False, '`keyring = "skip"`'),
+    "native-gate-never": Row(
+        N, False, NEVER, K_STORE, True, None, [], False, '`authenticate = "never"`', ["url"]
+    ),
+    "native-store": Row(
+        N, True, AUTO, K_AUTO, True, None, NATIVE, True, "credentials that work are stored"
+    ),
+    "native-store-user": Row(
+        N, True, AUTO, K_AUTO, True, "alice", NATIVE_ALICE, True, "are stored"
+    ),
+    "native-store-key": Row(
+        N, True, AUTO, K_STORE, True, None, NATIVE, True, '`keyring = "store"`'
+    ),
+    "native-store-always": Row(N, True, ALWAYS, K_AUTO, True, None, NATIVE, True, "are stored"),
+    "native-read-key": Row(N, True, AUTO, K_READ, True, None, NATIVE, False, '`keyring = "read"`'),
     "native-skip": Row(N, True, AUTO, K_SKIP, True, "alice", [], False, '`keyring = "skip"`'),
-    "native-never": Row(N, True, NEVER, K_AUTO, True, "alice", [], False,
-                        '`authenticate = "never"`', ["url"]),
-    "native-out": Row(N, True, AUTO, K_AUTO, False, None, NATIVE_OUT, False,
-                      "belongs to no configured index"),
-    "native-out-user": Row(N, True, AUTO, K_AUTO, False, "alice", ["n:uv:files.example.com@alice"],
-                           False, "belongs to no configured index"),
+    "native-never": Row(
+        N, True, NEVER, K_AUTO, True, "alice", [], False, '`authenticate = "never"`', ["url"]
+    ),
+    "native-out": Row(
+        N, True, AUTO, K_AUTO, False, None, NATIVE_OUT, False, "belongs to no configured index"
+    ),
+    "native-out-user": Row(
+        N,
+        True,
+        AUTO,
+        K_AUTO,
+        False,
+        "alice",
+        ["n:uv:files.example.com@alice"],
+        False,
+        "belongs to no configured index",
+    ),
 }
 
 
@@ -176,8 +246,10 @@ def test_decision_table(row: Row) -> None:
     assert decision.store_service == (f"uv-credentials:{IDX}" if row.store else None)
     kinds = {cell[0] for cell in row.lookups}
     expected_sources = row.sources or [
-        *BASE, *(["native-keyring"] if "n" in kinds else []),
-        *(["subprocess-keyring"] if "s" in kinds else [])]
+        *BASE,
+        *(["native-keyring"] if "n" in kinds else []),
+        *(["subprocess-keyring"] if "s" in kinds else []),
+    ]
     assert [source.value for source in decision.sources] == expected_sources
     assert decision.preview_gate is (row.provider is N and not row.native_auth)
     assert decision.provider is row.provider
@@ -200,7 +272,8 @@ def test_preview_gate_warning_is_the_spec_text() -> None:
     assert PREVIEW_GATE_WARNING == (
         "The `native` keyring provider is experimental and may change without warning; "
         "credentials will not be stored in the keyring. Pass `--preview-features native-auth` "
-        "to enable storing.")
+        "to enable storing."
+    )
 
 
 def test_index_without_a_name_is_shown_by_url() -> None:
@@ -220,11 +293,14 @@ def test_the_implicit_pypi_default_is_read_but_never_stored() -> None:
     config = Settings(keyring_provider=N, preview=Preview(all=True))
     decision = decide(config, "https://pypi.org/simple/anyio/")
     assert decision.index is not None and decision.index.url == "https://pypi.org/simple"
-    assert list(decision.keyring_services) == ["uv-credentials:https://pypi.org/simple",
-                                               "uv:pypi.org"]
+    assert list(decision.keyring_services) == [
+        "uv-credentials:https://pypi.org/simple",
+        "uv:pypi.org",
+    ]
     assert decision.store is False
     assert decision.reasons == (
-        "credentials are not stored: the implicit PyPI default is not a configured index",)
+        "credentials are not stored: the implicit PyPI default is not a configured index",
+    )
 
 
 def test_a_malformed_url_is_a_value_error() -> None:
@@ -238,8 +314,13 @@ def test_http_indexes_get_the_scheme_forms() -> None:
     assert list(native.keyring_services) == [f"uv-credentials:{idx}", "uv:http://127.0.0.1:8080"]
     sub = decide(make_settings(S, True, url=idx), idx + "foo/", "alice")
     assert list(sub.keyring_services) == [
-        "uv:http://127.0.0.1:8080/", "uv:127.0.0.1:8080", "uv:http://127.0.0.1:8080",
-        idx, "127.0.0.1:8080", "http://127.0.0.1:8080"]
+        "uv:http://127.0.0.1:8080/",
+        "uv:127.0.0.1:8080",
+        "uv:http://127.0.0.1:8080",
+        idx,
+        "127.0.0.1:8080",
+        "http://127.0.0.1:8080",
+    ]
 
 
 def test_a_username_on_the_request_or_index_url_is_known() -> None:
@@ -278,8 +359,9 @@ def test_a_url_without_a_host_reads_no_keyring() -> None:
 
 def test_keyring_lookup_shape() -> None:
     decision = decide(make_settings(S, authenticate=ALWAYS), URL)
-    assert decision.keyring_lookups[0] == KeyringLookup(KeyringKind.SUBPROCESS, IDX, None,
-                                                        creds_mode=True)
+    assert decision.keyring_lookups[0] == KeyringLookup(
+        KeyringKind.SUBPROCESS, IDX, None, creds_mode=True
+    )
     assert str(KeyringKind.NATIVE) == "native"
 
 
@@ -305,26 +387,37 @@ def urls(draw: st.DrawFn, credentials: bool = True) -> str:
     userinfo = ""
     if credentials:
         userinfo = draw(st.sampled_from(["", "alice@", f"alice:{SECRET}@", f":{SECRET}@"]))
-    segments = draw(st.lists(st.sampled_from(["simple", "+simple", "team", "foo", "simpleevil"]),
-                             max_size=3))
-    return f"{scheme}://{userinfo}{host}{port}/" + "/".join(segments) + draw(
-        st.sampled_from(["", "/"]))
+    segments = draw(
+        st.lists(st.sampled_from(["simple", "+simple", "team", "foo", "simpleevil"]), max_size=3)
+    )
+    return (
+        f"{scheme}://{userinfo}{host}{port}/"
+        + "/".join(segments)
+        + draw(st.sampled_from(["", "/"]))
+    )
 
 
 @st.composite
 def random_settings(draw: st.DrawFn) -> Settings:
     indexes = tuple(
-        IndexSettings(name=draw(st.sampled_from([None, "private", "team"])), url=draw(urls()),
-                      default=draw(st.booleans()),
-                      authenticate=draw(st.sampled_from(list(AuthPolicy))),
-                      keyring=draw(st.sampled_from(list(IndexKeyring))))
-        for _ in range(draw(st.integers(0, 3))))
-    features = draw(st.sampled_from([frozenset(), frozenset({"native-auth"}),
-                                     frozenset({"json-output"})]))
-    return Settings(keyring_provider=draw(st.sampled_from(list(KeyringProvider))),
-                    preview=Preview(all=draw(st.booleans()) and draw(st.booleans()),
-                                    features=features),
-                    indexes=indexes, no_index=draw(st.booleans()))
+        IndexSettings(
+            name=draw(st.sampled_from([None, "private", "team"])),
+            url=draw(urls()),
+            default=draw(st.booleans()),
+            authenticate=draw(st.sampled_from(list(AuthPolicy))),
+            keyring=draw(st.sampled_from(list(IndexKeyring))),
+        )
+        for _ in range(draw(st.integers(0, 3)))
+    )
+    features = draw(
+        st.sampled_from([frozenset(), frozenset({"native-auth"}), frozenset({"json-output"})])
+    )
+    return Settings(
+        keyring_provider=draw(st.sampled_from(list(KeyringProvider))),
+        preview=Preview(all=draw(st.booleans()) and draw(st.booleans()), features=features),
+        indexes=indexes,
+        no_index=draw(st.booleans()),
+    )
 
 
 USERNAMES = st.sampled_from([None, "alice", "bob"])
@@ -355,7 +448,8 @@ def test_properties(config: Settings, url: str, username: str | None) -> None:
         assert decision.authenticate is not AuthPolicy.NEVER
         assert decision.store_service == f"uv-credentials:{decision.index.url}" or (
             decision.store_service is not None
-            and decision.store_service.startswith("uv-credentials:"))
+            and decision.store_service.startswith("uv-credentials:")
+        )
     else:
         assert decision.store_service is None
     # skip: no keyring at all
@@ -366,7 +460,8 @@ def test_properties(config: Settings, url: str, username: str | None) -> None:
     kinds = {lookup.kind for lookup in decision.keyring_lookups}
     assert (CredentialSource.NATIVE_KEYRING in decision.sources) is (KeyringKind.NATIVE in kinds)
     assert (CredentialSource.SUBPROCESS_KEYRING in decision.sources) is (
-        KeyringKind.SUBPROCESS in kinds)
+        KeyringKind.SUBPROCESS in kinds
+    )
     # no field ever holds a password
     assert SECRET not in json.dumps(payload)
     assert SECRET not in repr(decision)
@@ -423,9 +518,12 @@ UV_SCENARIOS = {
     # no `keyring` on PATH: uv's -v log shows the index-URL lookup and three failed spawns
     "a7": UvScenario(S, P_U, _user(P_IDX, P_HOST, P_SH)),
     "a8": UvScenario(S, P_U, _user(P_IDX, P_HOST), (P_HOST, "alice")),
-    "a9": UvScenario(S, "http://bob@127.0.0.1:8080/simple/", _user(P_IDX, P_HOST, P_SH,
-                                                                    user="bob"),
-                     (P_HOST, "alice")),
+    "a9": UvScenario(
+        S,
+        "http://bob@127.0.0.1:8080/simple/",
+        _user(P_IDX, P_HOST, P_SH, user="bob"),
+        (P_HOST, "alice"),
+    ),
     "b1": UvScenario(S, P_IDX, [], (P_HOST, "alice")),
     "b2": UvScenario(S, P_IDX, [], (P_IDX, "alice")),
     "g01": UvScenario(S, P_IDX, _creds(P_IDX, P_HOST), (P_HOST, "alice"), ALWAYS),
@@ -463,16 +561,20 @@ def _simulated_calls(decision: Decision, scenario: UvScenario) -> list[list[str]
         else:
             assert lookup.username is not None
             calls.append(["get", lookup.service, lookup.username])
-        if scenario.hit is not None and scenario.hit[0] == lookup.service and (
-                lookup.username in (None, scenario.hit[1])):
+        if (
+            scenario.hit is not None
+            and scenario.hit[0] == lookup.service
+            and (lookup.username in (None, scenario.hit[1]))
+        ):
             break
     return calls
 
 
 @pytest.mark.parametrize("scenario", UV_SCENARIOS.values(), ids=UV_SCENARIOS.keys())
 def test_subprocess_services_match_uv(scenario: UvScenario) -> None:
-    index = IndexSettings(name="private", url=scenario.index_url, default=True,
-                          authenticate=scenario.authenticate)
+    index = IndexSettings(
+        name="private", url=scenario.index_url, default=True, authenticate=scenario.authenticate
+    )
     config = Settings(keyring_provider=scenario.provider, indexes=(index,))
     decision = decide(config, P_IDX + "peerpkg/", scenario.username)
     assert _simulated_calls(decision, scenario) == scenario.calls
@@ -480,16 +582,20 @@ def test_subprocess_services_match_uv(scenario: UvScenario) -> None:
         # the keyring would still be allowed; another source simply answered first
         assert decision.sources.index(CredentialSource.SUBPROCESS_KEYRING) > max(
             decision.sources.index(CredentialSource.URL),
-            decision.sources.index(CredentialSource.NETRC))
+            decision.sources.index(CredentialSource.NETRC),
+        )
 
 
-@pytest.mark.parametrize(("index_url", "services"), [
-    # e08 / e09: `--index-url http://alice@…/simple/` under native-auth (or --preview): uv warned
-    # once per name it asked the system keyring for, in this order
-    (P_U, ["uv:http://127.0.0.1:8080/", "uv:127.0.0.1:8080", "uv:http://127.0.0.1:8080"]),
-    # e08 step 2: no username, no native lookup at all
-    (P_IDX, []),
-])
+@pytest.mark.parametrize(
+    ("index_url", "services"),
+    [
+        # e08 / e09: `--index-url http://alice@…/simple/` under native-auth (or --preview): uv
+        # warned once per name it asked the system keyring for, in this order
+        (P_U, ["uv:http://127.0.0.1:8080/", "uv:127.0.0.1:8080", "uv:http://127.0.0.1:8080"]),
+        # e08 step 2: no username, no native lookup at all
+        (P_IDX, []),
+    ],
+)
 def test_native_store_names_match_uv(index_url: str, services: list[str]) -> None:
     index = IndexSettings(url=index_url, default=True)
     for preview in (Preview(features=frozenset({"native-auth"})), Preview(all=True)):

@@ -44,8 +44,15 @@ def test_demo_command_cleans_up_after_itself(tmp_path: Path) -> None:
     before = set(Path(tempfile_dir()).glob("keyring-policy-demo-*"))
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": str(root)}
-    done = subprocess.run([sys.executable, "-m", "policy", "demo"], capture_output=True,
-                          text=True, timeout=120, check=False, cwd=tmp_path, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "policy", "demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+        env=env,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stderr == ""
     assert set(Path(tempfile_dir()).glob("keyring-policy-demo-*")) == before

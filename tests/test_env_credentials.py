@@ -11,18 +11,26 @@ from policy.settings.models import IndexSettings
 INDEX = IndexSettings(name="my-private.idx", url="https://pkgs.example.com/simple/")
 
 
-@pytest.mark.parametrize(("env", "expected"), [
-    ({}, None),
-    ({"UV_INDEX_MY_PRIVATE_IDX_USERNAME": "alice"}, ("alice", None)),
-    ({"UV_INDEX_MY_PRIVATE_IDX_PASSWORD": "pw"}, (None, "pw")),
-    ({"UV_INDEX_MY_PRIVATE_IDX_USERNAME": "alice",
-      "UV_INDEX_MY_PRIVATE_IDX_PASSWORD": "pw"}, ("alice", "pw")),
-    ({"UV_INDEX_MY_PRIVATE_IDX_USERNAME": "alice",
-      "UV_INDEX_MY_PRIVATE_IDX_PASSWORD": ""}, ("alice", "")),
-    ({"UV_INDEX_my-private.idx_USERNAME": "alice"}, None),  # the raw name does not work
-])
-def test_index_env_credentials(env: dict[str, str],
-                               expected: tuple[str | None, str | None] | None) -> None:
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, None),
+        ({"UV_INDEX_MY_PRIVATE_IDX_USERNAME": "alice"}, ("alice", None)),
+        ({"UV_INDEX_MY_PRIVATE_IDX_PASSWORD": "pw"}, (None, "pw")),
+        (
+            {"UV_INDEX_MY_PRIVATE_IDX_USERNAME": "alice", "UV_INDEX_MY_PRIVATE_IDX_PASSWORD": "pw"},
+            ("alice", "pw"),
+        ),
+        (
+            {"UV_INDEX_MY_PRIVATE_IDX_USERNAME": "alice", "UV_INDEX_MY_PRIVATE_IDX_PASSWORD": ""},
+            ("alice", ""),
+        ),
+        ({"UV_INDEX_my-private.idx_USERNAME": "alice"}, None),  # the raw name does not work
+    ],
+)
+def test_index_env_credentials(
+    env: dict[str, str], expected: tuple[str | None, str | None] | None
+) -> None:
     found = index_env_credentials(INDEX, env)
     if expected is None:
         assert found is None

@@ -18,14 +18,25 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "Zq9-real-Passw0rd"
 IDX = "https://pkgs.example.com/simple/"
 URL = IDX + "foo/"
-CONTRACT_KEYS = {"url", "realm", "index", "authenticate", "provider", "read", "store",
-                 "sources", "keyring_services", "reasons"}
+CONTRACT_KEYS = {
+    "url",
+    "realm",
+    "index",
+    "authenticate",
+    "provider",
+    "read",
+    "store",
+    "sources",
+    "keyring_services",
+    "reasons",
+}
 
 
-def uv_toml(provider: str = "native", *, extra: str = "", index: str = IDX,
-            top: str = "") -> str:
-    return (f'keyring-provider = "{provider}"\n{top}[[index]]\nname = "private"\n'
-            f'url = "{index}"\n{extra}')
+def uv_toml(provider: str = "native", *, extra: str = "", index: str = IDX, top: str = "") -> str:
+    return (
+        f'keyring-provider = "{provider}"\n{top}[[index]]\nname = "private"\n'
+        f'url = "{index}"\n{extra}'
+    )
 
 
 @pytest.fixture
@@ -62,8 +73,9 @@ def test_json_is_the_contract_object(project: Path, capsys: pytest.CaptureFixtur
     assert err == f"warning: {PREVIEW_GATE_WARNING}\n"
 
 
-def test_native_auth_stores_and_does_not_warn(project: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_native_auth_stores_and_does_not_warn(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (project / "uv.toml").write_text(uv_toml(extra='keyring = "store"\n'))
     code, out, err = explain(capsys, URL, "--format", "json", "--preview-features", "native-auth")
     assert (code, err) == (0, "")
@@ -71,8 +83,9 @@ def test_native_auth_stores_and_does_not_warn(project: Path,
     assert data["read"] is True and data["store"] is True
 
 
-def test_format_json_before_the_subcommand(project: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_format_json_before_the_subcommand(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["--format", "json", "--no-config", "explain", "https://pypi.org/simple/x/"])
     out, _ = capsys.readouterr()
     assert code == 0
@@ -81,14 +94,20 @@ def test_format_json_before_the_subcommand(project: Path,
     assert data["provider"] == "disabled" and data["read"] is False
 
 
-def test_no_password_anywhere_in_the_output(project: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_password_anywhere_in_the_output(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (project / "uv.toml").write_text(
-        uv_toml("subprocess", index=f"https://alice:{SECRET}@pkgs.example.com/simple/",
-                top='preview-features = ["native-auth"]\n'))
+        uv_toml(
+            "subprocess",
+            index=f"https://alice:{SECRET}@pkgs.example.com/simple/",
+            top='preview-features = ["native-auth"]\n',
+        )
+    )
     for args in ([], ["--format", "json"], ["-vv"]):
-        code, out, err = explain(capsys, f"https://bob:{SECRET}@pkgs.example.com/simple/foo/",
-                                 *args)
+        code, out, err = explain(
+            capsys, f"https://bob:{SECRET}@pkgs.example.com/simple/foo/", *args
+        )
         assert code == 0
         assert SECRET not in out + err
     code, out, _ = explain(capsys, URL, "--format", "json")
@@ -104,11 +123,22 @@ def test_text_is_an_aligned_table(project: Path, capsys: pytest.CaptureFixture[s
     assert code == 0
     lines = out.splitlines()
     labels = [line.split()[0] for line in lines if not line.startswith(" ")]
-    assert labels == ["url", "index", "realm", "authenticate", "provider", "read", "store",
-                      "sources", "services", "reasons"]
+    assert labels == [
+        "url",
+        "index",
+        "realm",
+        "authenticate",
+        "provider",
+        "read",
+        "store",
+        "sources",
+        "services",
+        "reasons",
+    ]
     column = lines[0].index(URL)
-    assert all(len(line) > column and line[column - 1] == " " and line[column] != " "
-               for line in lines)
+    assert all(
+        len(line) > column and line[column - 1] == " " and line[column] != " " for line in lines
+    )
     assert "private (https://pkgs.example.com/simple/)" in out
     assert "url -> env -> cache -> netrc -> credentials-file -> native-keyring" in out
     assert f"uv-credentials:{IDX}\n" in out and "uv:pkgs.example.com\n" in out
@@ -116,16 +146,18 @@ def test_text_is_an_aligned_table(project: Path, capsys: pytest.CaptureFixture[s
 
 
 def test_text_without_an_index(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (project / "uv.toml").write_text('[[index]]\nurl = "https://h.example/simple/"\n'
-                                     "default = true\n")
+    (project / "uv.toml").write_text(
+        '[[index]]\nurl = "https://h.example/simple/"\ndefault = true\n'
+    )
     code, out, _ = explain(capsys, "https://files.example.com/x.whl")
     assert code == 0
     assert "none (the URL belongs to no configured index)" in out
     assert "services      none" in out
 
 
-def test_username_option_and_env_username(project: Path, capsys: pytest.CaptureFixture[str],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_username_option_and_env_username(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     (project / "uv.toml").write_text(uv_toml("subprocess"))
     _, out, _ = explain(capsys, URL, "--format", "json")
     assert json.loads(out)["keyring_services"] == []
@@ -154,14 +186,14 @@ def test_bad_url_is_exit_2(project: Path, capsys: pytest.CaptureFixture[str], ur
     assert err.startswith("error: invalid value ")
 
 
-def test_bad_url_never_shows_its_password(project: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_url_never_shows_its_password(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = explain(capsys, f"https://alice:{SECRET}@h:port/")
     assert code == 2 and SECRET not in err
 
 
-def test_invalid_configuration_is_exit_2(project: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_configuration_is_exit_2(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "uv.toml").write_text('keyring-provider = "bogus"\n')
     code, out, err = explain(capsys, URL)
     assert code == 2 and out == ""
@@ -177,17 +209,32 @@ def test_missing_url_is_a_usage_error(project: Path, capsys: pytest.CaptureFixtu
 
 def test_console_command_reads_no_keyring(tmp_path: Path) -> None:
     """End to end in a fresh interpreter: the JSON, and the `keyring` package stays unloaded."""
-    (tmp_path / "uv.toml").write_text(uv_toml(index=f"https://alice:{SECRET}@pkgs.example.com"
-                                                    "/simple/"))
-    script = ("import sys; from policy.cli.main import main; code = main(sys.argv[1:]); "
-              "assert 'keyring' not in sys.modules, 'keyring imported'; raise SystemExit(code)")
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path / "home"),
-           "UV_NO_SYSTEM_CONFIG": "1", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", script, "explain", URL, "--format", "json"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
-                          check=False)
+    (tmp_path / "uv.toml").write_text(
+        uv_toml(index=f"https://alice:{SECRET}@pkgs.example.com/simple/")
+    )
+    script = (
+        "import sys; from policy.cli.main import main; code = main(sys.argv[1:]); "
+        "assert 'keyring' not in sys.modules, 'keyring imported'; raise SystemExit(code)"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path / "home"),
+        "UV_NO_SYSTEM_CONFIG": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script, "explain", URL, "--format", "json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["keyring_services"] == [f"uv-credentials:{IDX}",
-                                                           "uv:pkgs.example.com"]
+    assert json.loads(done.stdout)["keyring_services"] == [
+        f"uv-credentials:{IDX}",
+        "uv:pkgs.example.com",
+    ]
     assert done.stderr.count("warning: ") == 1
     assert SECRET not in done.stdout + done.stderr

@@ -36,13 +36,15 @@ NATIVE = Settings(
     preview=Preview(features=frozenset({NATIVE_AUTH})),
     indexes=(IndexSettings(name="private", url=INDEX),),
 )
-SUBPROCESS = Settings(keyring_provider=KeyringProvider.SUBPROCESS,
-                      indexes=(IndexSettings(name="private", url=INDEX),))
+SUBPROCESS = Settings(
+    keyring_provider=KeyringProvider.SUBPROCESS, indexes=(IndexSettings(name="private", url=INDEX),)
+)
 
 
 def native_decision(username: str | None = None, **index: Any) -> Decision:
-    settings = NATIVE.model_copy(update={
-        "indexes": (IndexSettings(name="private", url=INDEX, **index),)})
+    settings = NATIVE.model_copy(
+        update={"indexes": (IndexSettings(name="private", url=INDEX, **index),)}
+    )
     return decide(settings, URL, username)
 
 
@@ -101,8 +103,10 @@ def test_only_the_decisions_sources_are_consulted(env: dict[str, str]) -> None:
     found = _sources(env, native=native).find(native_decision("alice"), "alice")
     assert found is not None
     assert found.source is CredentialSource.NATIVE_KEYRING
-    assert native.calls == [("get", f"uv-credentials:{INDEX}", "alice"),
-                            ("get", "uv:pkgs.example.com", "alice")]
+    assert native.calls == [
+        ("get", f"uv-credentials:{INDEX}", "alice"),
+        ("get", "uv:pkgs.example.com", "alice"),
+    ]
     native.calls.clear()
     # `keyring = "skip"`: no keyring at all; `authenticate = "never"`: no source at all
     skip = native_decision("alice", keyring=IndexKeyring.SKIP)
@@ -119,8 +123,9 @@ def test_only_the_decisions_sources_are_consulted(env: dict[str, str]) -> None:
 
 def test_keyring_lookups_in_order_and_by_kind(env: dict[str, str]) -> None:
     native = MemoryKeyring()
-    command = MemoryKeyring({("pkgs.example.com", "alice"): SECRET},
-                            source=CredentialSource.SUBPROCESS_KEYRING)
+    command = MemoryKeyring(
+        {("pkgs.example.com", "alice"): SECRET}, source=CredentialSource.SUBPROCESS_KEYRING
+    )
     decision = decide(SUBPROCESS, URL, "alice")
     found = _sources(env, native=native, subprocess=command).find(decision, "alice")
     assert found is not None
@@ -161,16 +166,18 @@ def test_a_hanging_native_keyring_is_bounded(env: dict[str, str]) -> None:
         def get_password(self, service: str, username: str) -> None:
             release.wait(30)
 
-    sources = CredentialSources(env={**env, "KEYRING_POLICY_TIMEOUT": "0.3"},
-                                native=NativeKeyring(Hanging(), timeout=0.3))
+    sources = CredentialSources(
+        env={**env, "KEYRING_POLICY_TIMEOUT": "0.3"}, native=NativeKeyring(Hanging(), timeout=0.3)
+    )
     started = time.monotonic()
     assert sources.find(native_decision("alice"), "alice") is None
     assert time.monotonic() - started < 2
     release.set()
 
 
-def test_broken_credentials_file_warns_once(env: dict[str, str],
-                                            caplog: pytest.LogCaptureFixture) -> None:
+def test_broken_credentials_file_warns_once(
+    env: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
     store = CredentialStore.from_env(env)
     store.directory.mkdir(parents=True)
     store.path.write_text(f'[[credential]\npassword = "{SECRET}"\n')
@@ -184,8 +191,9 @@ def test_broken_credentials_file_warns_once(env: dict[str, str],
     assert SECRET not in caplog.text
 
 
-def test_ambiguous_file_entries_are_a_quiet_miss(env: dict[str, str],
-                                                 caplog: pytest.LogCaptureFixture) -> None:
+def test_ambiguous_file_entries_are_a_quiet_miss(
+    env: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
     store = CredentialStore.from_env(env)
     store.insert("https://pkgs.example.com/", "alice", "a")
     store.insert("https://pkgs.example.com/", "bob", "b")
@@ -204,16 +212,19 @@ def test_store_and_keyring_holds(env: dict[str, str]) -> None:
     assert sources.keyring_holds(decision, creds) is False
     assert sources.store(decision, creds) == service
     assert sources.keyring_holds(decision, creds) is True
-    assert sources.keyring_holds(decision, Credentials.basic("alice", "other",
-                                                             CredentialSource.ENV)) is False
+    assert (
+        sources.keyring_holds(decision, Credentials.basic("alice", "other", CredentialSource.ENV))
+        is False
+    )
     gated = decide(NATIVE.model_copy(update={"preview": Preview()}), URL, "alice")
     assert gated.store is False
     assert sources.store(gated, creds) is None
     assert sources.store(decision, Credentials.basic("alice", None, CredentialSource.ENV)) is None
 
 
-def test_store_failure_is_one_warning(env: dict[str, str],
-                                      caplog: pytest.LogCaptureFixture) -> None:
+def test_store_failure_is_one_warning(
+    env: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
     sources = _sources(env, native=Broken())
     decision = native_decision("alice")
     creds = Credentials.basic("alice", SECRET, CredentialSource.URL)
@@ -234,7 +245,6 @@ def test_timeout_zero_means_no_deadline(env: dict[str, str]) -> None:
     assert CredentialSources(env=env, timeout=0).backend("native")._timeout is None  # type: ignore[attr-defined]
 
 
-
 def test_verbose_output_tells_a_miss_from_an_unavailable_backend(
     env: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -249,12 +259,15 @@ def test_verbose_output_tells_a_miss_from_an_unavailable_backend(
 
 
 @pytest.mark.parametrize("username", ["alice", None])
-def test_real_decision_finds_what_uv_auth_login_stored(env: dict[str, str],
-                                                       username: str | None) -> None:
+def test_real_decision_finds_what_uv_auth_login_stored(
+    env: dict[str, str], username: str | None
+) -> None:
     index = "http://127.0.0.1:8080/simple/"
-    settings = Settings(keyring_provider=KeyringProvider.NATIVE,
-                        preview=Preview(features=frozenset({"native-auth"})),
-                        indexes=(IndexSettings(name="private", url=index),))
+    settings = Settings(
+        keyring_provider=KeyringProvider.NATIVE,
+        preview=Preview(features=frozenset({"native-auth"})),
+        indexes=(IndexSettings(name="private", url=index),),
+    )
     decision = decide(settings, index + "peerpkg/", username)
     native = MemoryKeyring({("uv:http://127.0.0.1:8080", "alice"): SECRET})
     found = _sources(env, native=native).find(decision, username)

@@ -20,13 +20,19 @@ def _write(path: Path, text: str) -> Path:
 
 
 def test_home_netrc_host_match_then_default(tmp_path: Path) -> None:
-    _write(tmp_path / ".netrc", f"machine pkgs.example.com login alice password {SECRET}\n"
-                                "default login anon password anonpw\n")
+    _write(
+        tmp_path / ".netrc",
+        f"machine pkgs.example.com login alice password {SECRET}\n"
+        "default login anon password anonpw\n",
+    )
     source = NetrcSource({"HOME": str(tmp_path)})
     found = source.get("https://pkgs.example.com:8443/simple/x/")
     assert found is not None
     assert (found.username, found.password_value, found.source) == (
-        "alice", SECRET, CredentialSource.NETRC)
+        "alice",
+        SECRET,
+        CredentialSource.NETRC,
+    )
     other = source.get("https://other.example.com/simple/")
     assert other is not None
     assert other.username == "anon"
@@ -64,8 +70,10 @@ def test_loaded_once_per_instance(tmp_path: Path) -> None:
 def test_broken_file_warns_once_without_its_contents(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    _write(tmp_path / ".netrc", f"machine h.example login alice password {SECRET} \"{SECRET}\n"
-                                "bogus-token here\n")
+    _write(
+        tmp_path / ".netrc",
+        f'machine h.example login alice password {SECRET} "{SECRET}\nbogus-token here\n',
+    )
     source = NetrcSource({"HOME": str(tmp_path)})
     with caplog.at_level(logging.DEBUG, logger="policy"):
         assert source.get("https://h.example/") is None

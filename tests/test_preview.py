@@ -22,18 +22,21 @@ def test_fifty_five_names_in_uv_order() -> None:
     assert FEATURES[-1] == "http2-keep-alive"
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("native-auth", "native-auth"),
-    ("  native-auth\t", "native-auth"),
-    ("format", "format-command"),
-    ("audit", "audit-command"),
-    ("check", "check-command"),
-    ("native_auth", None),
-    ("NATIVE-AUTH", None),
-    ("NativeAuth", None),
-    ("native-auth native-auth", None),
-    ("direct-publish", None),  # 0.12's name, gone in 0.13.9
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("native-auth", "native-auth"),
+        ("  native-auth\t", "native-auth"),
+        ("format", "format-command"),
+        ("audit", "audit-command"),
+        ("check", "check-command"),
+        ("native_auth", None),
+        ("NATIVE-AUTH", None),
+        ("NativeAuth", None),
+        ("native-auth native-auth", None),
+        ("direct-publish", None),  # 0.12's name, gone in 0.13.9
+    ],
+)
 def test_canonical(name: str, expected: str | None) -> None:
     assert canonical(name) == expected
 

@@ -22,8 +22,16 @@ def test_unknown_name_is_an_attribute_error() -> None:
 
 def test_public_surface_is_what_we_document() -> None:
     assert set(policy.__all__) >= {
-        "PolicyAuth", "client", "async_client", "load_settings", "decide", "Decision",
-        "Settings", "Credentials", "PolicyError", "ConfigError",
+        "PolicyAuth",
+        "client",
+        "async_client",
+        "load_settings",
+        "decide",
+        "Decision",
+        "Settings",
+        "Credentials",
+        "PolicyError",
+        "ConfigError",
     }
 
 
@@ -36,7 +44,8 @@ def test_embedding_without_native_provider_never_imports_keyring() -> None:
         "http.close()\n"
         "print('keyring' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"

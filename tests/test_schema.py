@@ -24,8 +24,7 @@ def test_uv_toml_schema_knows_every_uv_key_and_nothing_else() -> None:
     data = json.loads(schema.generate()["uv-toml.json"])
     assert list(data["properties"]) == list(UV_KEYS)
     assert data["additionalProperties"] is False
-    assert data["properties"]["keyring-provider"]["anyOf"][0] == {
-        "$ref": "#/$defs/KeyringProvider"}
+    assert data["properties"]["keyring-provider"]["anyOf"][0] == {"$ref": "#/$defs/KeyringProvider"}
     assert data["$defs"]["KeyringProvider"]["enum"] == ["disabled", "subprocess", "native"]
     assert list(data["$defs"]["PipOptions"]["properties"]) == list(PIP_KEYS)
     index = data["$defs"]["IndexOptions"]

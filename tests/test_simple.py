@@ -25,21 +25,35 @@ peerpkg-1.0-py3-none-any.whl</a>
 def test_parse_html_resolves_relative_links_hashes_and_attributes() -> None:
     files = simple.parse_html(HTML, "http://127.0.0.1:8080/simple/peerpkg/")
     assert files[0] == simple.ProjectFile(
-        "peerpkg-1.0-py3-none-any.whl", "http://127.0.0.1:8080/packages/peerpkg-1.0-py3-none-any.whl",
-        {"sha256": "abc"}, ">=3.8", False)
+        "peerpkg-1.0-py3-none-any.whl",
+        "http://127.0.0.1:8080/packages/peerpkg-1.0-py3-none-any.whl",
+        {"sha256": "abc"},
+        ">=3.8",
+        False,
+    )
     assert files[1].yanked and files[1].url == "https://files.example/peerpkg-1.1.tar.gz"
 
 
 def test_parse_json_pep691() -> None:
-    data = {"meta": {"api-version": "1.1"}, "name": "peerpkg", "files": [
-        {"filename": "peerpkg-1.0.tar.gz", "url": "/f/peerpkg-1.0.tar.gz",
-         "hashes": {"sha256": "def"}, "yanked": "bad release"},
-        {"url": "peerpkg-2.0-py3-none-any.whl"},
-        "junk",
-    ]}
+    data = {
+        "meta": {"api-version": "1.1"},
+        "name": "peerpkg",
+        "files": [
+            {
+                "filename": "peerpkg-1.0.tar.gz",
+                "url": "/f/peerpkg-1.0.tar.gz",
+                "hashes": {"sha256": "def"},
+                "yanked": "bad release",
+            },
+            {"url": "peerpkg-2.0-py3-none-any.whl"},
+            "junk",
+        ],
+    }
     files = simple.parse_json(data, "https://h/simple/peerpkg/")
-    assert [f.url for f in files] == ["https://h/f/peerpkg-1.0.tar.gz",
-                                      "https://h/simple/peerpkg/peerpkg-2.0-py3-none-any.whl"]
+    assert [f.url for f in files] == [
+        "https://h/f/peerpkg-1.0.tar.gz",
+        "https://h/simple/peerpkg/peerpkg-2.0-py3-none-any.whl",
+    ]
     assert files[0].hashes == {"sha256": "def"} and files[0].yanked
     assert files[1].filename == "peerpkg-2.0-py3-none-any.whl"
 
@@ -50,14 +64,20 @@ def test_normalize_and_project_url() -> None:
 
 
 def _settings(*urls: str) -> Settings:
-    return Settings(indexes=tuple(
-        IndexSettings(name=f"i{n}", url=url, default=(n == len(urls) - 1))
-        for n, url in enumerate(urls)))
+    return Settings(
+        indexes=tuple(
+            IndexSettings(name=f"i{n}", url=url, default=(n == len(urls) - 1))
+            for n, url in enumerate(urls)
+        )
+    )
 
 
 def _page(files: list[str]) -> httpx.Response:
-    body = {"meta": {"api-version": "1.0"}, "name": "p",
-            "files": [{"filename": f, "url": f"/packages/{f}", "hashes": {}} for f in files]}
+    body = {
+        "meta": {"api-version": "1.0"},
+        "name": "p",
+        "files": [{"filename": f, "url": f"/packages/{f}", "hashes": {}} for f in files],
+    }
     return httpx.Response(200, json=body, headers={"Content-Type": simple.SIMPLE_JSON})
 
 
@@ -71,19 +91,23 @@ def test_search_moves_on_after_404_and_asks_for_json() -> None:
         return _page(["p-1.0.tar.gz"])
 
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
-        page = simple.fetch_project(client, _settings("https://first/simple/",
-                                                      "https://second/simple/"), "P")
+        page = simple.fetch_project(
+            client, _settings("https://first/simple/", "https://second/simple/"), "P"
+        )
     assert page.index == "https://second/simple/" and page.status == 200
     assert [h for h, _ in seen] == ["first", "second"]
     assert simple.SIMPLE_JSON in seen[0][1]
 
 
-@pytest.mark.parametrize(("status", "header", "hint"), [
-    (401, None, "no credentials were sent"),
-    (403, "alice:", "a username was sent without a password"),
-    (403, "alice:WRONG", "were rejected"),
-    (401, "alice:WRONG", "were rejected"),
-])
+@pytest.mark.parametrize(
+    ("status", "header", "hint"),
+    [
+        (401, None, "no credentials were sent"),
+        (403, "alice:", "a username was sent without a password"),
+        (403, "alice:WRONG", "were rejected"),
+        (401, "alice:WRONG", "were rejected"),
+    ],
+)
 def test_401_403_stop_the_search_with_a_hint(status: int, header: str | None, hint: str) -> None:
     seen: list[str] = []
 
@@ -91,12 +115,16 @@ def test_401_403_stop_the_search_with_a_hint(status: int, header: str | None, hi
         seen.append(request.url.host)
         return httpx.Response(status)
 
-    headers = {"Authorization": "Basic " + base64.b64encode(header.encode()).decode()} \
-        if header else {}
-    with httpx.Client(transport=httpx.MockTransport(handler), headers=headers) as client, \
-            pytest.raises(FetchError) as error:
-        first = "https://u:WRONG@first/simple/" if header == "alice:WRONG" \
-            else "https://first/simple/"
+    headers = (
+        {"Authorization": "Basic " + base64.b64encode(header.encode()).decode()} if header else {}
+    )
+    with (
+        httpx.Client(transport=httpx.MockTransport(handler), headers=headers) as client,
+        pytest.raises(FetchError) as error,
+    ):
+        first = (
+            "https://u:WRONG@first/simple/" if header == "alice:WRONG" else "https://first/simple/"
+        )
         simple.fetch_project(client, _settings(first, "https://second/simple/"), "p")
     assert seen == ["first"]
     message = str(error.value)
@@ -106,18 +134,24 @@ def test_401_403_stop_the_search_with_a_hint(status: int, header: str | None, hi
 
 
 def test_all_404_is_an_error_naming_the_last_url() -> None:
-    with httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(404))) as client, \
-            pytest.raises(FetchError) as error:
+    with (
+        httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(404))) as client,
+        pytest.raises(FetchError) as error,
+    ):
         simple.fetch_project(client, _settings("https://only/simple/"), "p")
     assert "https://only/simple/p/: 404" in str(error.value)
 
 
 def test_newest_files() -> None:
-    files = tuple(simple.ProjectFile(name, f"https://h/{name}") for name in (
-        "p-1.0.tar.gz", "p-1.10-py3-none-any.whl", "p-1.10.tar.gz", "p-1.9.tar.gz"))
+    files = tuple(
+        simple.ProjectFile(name, f"https://h/{name}")
+        for name in ("p-1.0.tar.gz", "p-1.10-py3-none-any.whl", "p-1.10.tar.gz", "p-1.9.tar.gz")
+    )
     page = simple.ProjectPage("p", "https://h/simple/", "https://h/simple/p/", 200, files)
     assert [f.filename for f in simple.newest_files(page)] == [
-        "p-1.10-py3-none-any.whl", "p-1.10.tar.gz"]
+        "p-1.10-py3-none-any.whl",
+        "p-1.10.tar.gz",
+    ]
 
 
 def test_download_is_atomic_and_checks_the_hash(tmp_path: Path) -> None:
@@ -140,10 +174,13 @@ def test_download_is_atomic_and_checks_the_hash(tmp_path: Path) -> None:
 
 
 def test_download_failure_leaves_nothing(tmp_path: Path) -> None:
-    with httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(401))) as client, \
-            pytest.raises(FetchError, match="401"):
-        simple.download(client, simple.ProjectFile("p.whl", "https://h/p.whl"), tmp_path,
-                        io.StringIO())
+    with (
+        httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(401))) as client,
+        pytest.raises(FetchError, match="401"),
+    ):
+        simple.download(
+            client, simple.ProjectFile("p.whl", "https://h/p.whl"), tmp_path, io.StringIO()
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -151,8 +188,9 @@ def test_json_roundtrip_of_html_page_content_type() -> None:
     request = httpx.Request("GET", "https://h/simple/p/")
     html = httpx.Response(200, text=HTML, headers={"Content-Type": "text/html"}, request=request)
     assert len(simple.parse_page(html)) == 2
-    broken = httpx.Response(200, content=b"{", request=request,
-                            headers={"Content-Type": simple.SIMPLE_JSON})
+    broken = httpx.Response(
+        200, content=b"{", request=request, headers={"Content-Type": simple.SIMPLE_JSON}
+    )
     with pytest.raises(FetchError):
         simple.parse_page(broken)
     assert json.dumps([f.filename for f in simple.parse_page(html)])
@@ -167,8 +205,10 @@ def test_network_errors_become_fetch_errors_without_credentials(tmp_path: Path) 
             simple.fetch_project(client, _settings("https://u:S3CRET@h/simple/"), "p")
         assert str(error.value) == (
             "Failed to fetch https://h/simple/p/: could not connect (ConnectError); "
-            "is the index up and the URL right?")
+            "is the index up and the URL right?"
+        )
         with pytest.raises(FetchError, match="ConnectError"):
-            simple.download(client, simple.ProjectFile("p.whl", "https://h/p.whl"), tmp_path,
-                            io.StringIO())
+            simple.download(
+                client, simple.ProjectFile("p.whl", "https://h/p.whl"), tmp_path, io.StringIO()
+            )
     assert list(tmp_path.iterdir()) == []

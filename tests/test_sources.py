@@ -53,8 +53,12 @@ def put(tree: Tree, source: str, provider: str, flags: dict[str, object]) -> str
     if source == "env":
         tree.env["UV_KEYRING_PROVIDER"] = provider
         return "env UV_KEYRING_PROVIDER"
-    relative = {"config-file": "proj/other.toml", "project": "proj/uv.toml",
-                "user": "home/.config/uv/uv.toml", "system": "xdg-system/uv/uv.toml"}[source]
+    relative = {
+        "config-file": "proj/other.toml",
+        "project": "proj/uv.toml",
+        "user": "home/.config/uv/uv.toml",
+        "system": "xdg-system/uv/uv.toml",
+    }[source]
     path = tree.write(relative, "# comment\n" + line)
     if source == "config-file":
         flags["config_file"] = str(path)
@@ -69,7 +73,8 @@ def test_precedence_of_every_ordered_pair(tree: Tree, high: str, low: str) -> No
     settings = tree.load(**flags)
     winner = min(high, low, key=SOURCES.index)
     assert settings.keyring_provider == (
-        KeyringProvider.NATIVE if winner == high else KeyringProvider.SUBPROCESS)
+        KeyringProvider.NATIVE if winner == high else KeyringProvider.SUBPROCESS
+    )
     assert settings.sources["keyring_provider"] == (where_high if winner == high else where_low)
 
 
@@ -78,8 +83,11 @@ def test_lists_concatenate_files_highest_first(tree: Tree) -> None:
     tree.write("home/.config/uv/uv.toml", 'extra-index-url = ["https://u.example/simple/"]\n')
     tree.write("xdg-system/uv/uv.toml", 'extra-index-url = ["https://s.example/simple/"]\n')
     urls = [index.url for index in tree.load().indexes]
-    assert urls == ["https://p.example/simple/", "https://u.example/simple/",
-                    "https://s.example/simple/"]
+    assert urls == [
+        "https://p.example/simple/",
+        "https://u.example/simple/",
+        "https://s.example/simple/",
+    ]
     origins = [index.origin for index in tree.load().indexes]
     assert origins == [Origin.PROJECT, Origin.USER, Origin.SYSTEM]
 
@@ -88,12 +96,17 @@ def test_cli_list_replaces_env_list(tree: Tree) -> None:
     tree.env["UV_INDEX"] = "e1=https://e1.example/ https://e2.example/"
     tree.env["UV_FIND_LINKS"] = "https://f1.example/,https://f2.example/"
     assert [(i.name, i.url, i.origin) for i in tree.load().indexes] == [
-        ("e1", "https://e1.example/", Origin.ENV), (None, "https://e2.example/", Origin.ENV),
-        (None, "https://f1.example/", Origin.ENV), (None, "https://f2.example/", Origin.ENV),
+        ("e1", "https://e1.example/", Origin.ENV),
+        (None, "https://e2.example/", Origin.ENV),
+        (None, "https://f1.example/", Origin.ENV),
+        (None, "https://f2.example/", Origin.ENV),
     ]
     settings = tree.load(index=("c=https://c.example/",))
     assert [(i.name, i.url) for i in settings.indexes] == [
-        ("c", "https://c.example/"), (None, "https://f1.example/"), (None, "https://f2.example/")]
+        ("c", "https://c.example/"),
+        (None, "https://f1.example/"),
+        (None, "https://f2.example/"),
+    ]
     assert settings.indexes[-1].format is IndexFormat.FLAT
 
 
@@ -106,25 +119,35 @@ MIXED = (
 
 def test_project_mode_order(tree: Tree) -> None:
     tree.write("proj/uv.toml", MIXED)
-    settings = tree.load(index=("https://cli-index.example/",),
-                         extra_index_url=("https://cli-extra.example/",),
-                         index_url="https://cli-default.example/")
+    settings = tree.load(
+        index=("https://cli-index.example/",),
+        extra_index_url=("https://cli-extra.example/",),
+        index_url="https://cli-default.example/",
+    )
     assert [i.url for i in settings.indexes] == [
-        "https://cli-index.example/", "https://cfg-index.example/simple/",
-        "https://cli-extra.example/", "https://cfg-extra.example/simple/",
+        "https://cli-index.example/",
+        "https://cfg-index.example/simple/",
+        "https://cli-extra.example/",
+        "https://cfg-extra.example/simple/",
         "https://cli-default.example/",
     ]
 
 
 def test_pip_mode_order_keeps_both_index_urls(tree: Tree) -> None:
     tree.write("proj/uv.toml", MIXED)
-    settings = tree.load(pip=True, index=("https://cli-index.example/",),
-                         extra_index_url=("https://cli-extra.example/",),
-                         index_url="https://cli-default.example/")
+    settings = tree.load(
+        pip=True,
+        index=("https://cli-index.example/",),
+        extra_index_url=("https://cli-extra.example/",),
+        index_url="https://cli-default.example/",
+    )
     assert [i.url for i in settings.indexes] == [
-        "https://cli-index.example/", "https://cli-extra.example/",
-        "https://cfg-index.example/simple/", "https://cfg-extra.example/simple/",
-        "https://cli-default.example/", "https://cfg-default.example/simple/",
+        "https://cli-index.example/",
+        "https://cli-extra.example/",
+        "https://cfg-index.example/simple/",
+        "https://cfg-extra.example/simple/",
+        "https://cli-default.example/",
+        "https://cfg-default.example/simple/",
     ]
 
 
@@ -142,8 +165,11 @@ def test_pip_section_from_user_beats_top_level_from_project(tree: Tree) -> None:
 
 
 def test_no_index_keeps_flat_indexes(tree: Tree) -> None:
-    tree.write("proj/uv.toml", 'no-index = true\nfind-links = ["https://flat.example/"]\n'
-                               'extra-index-url = ["https://x.example/"]\n')
+    tree.write(
+        "proj/uv.toml",
+        'no-index = true\nfind-links = ["https://flat.example/"]\n'
+        'extra-index-url = ["https://x.example/"]\n',
+    )
     settings = tree.load()
     assert settings.no_index
     assert [i.url for i in settings.indexes] == ["https://flat.example/"]
@@ -169,24 +195,32 @@ def test_broken_pyproject_is_warned_about_and_skipped(tree: Tree) -> None:
     settings = tree.load()
     assert settings.keyring_provider is KeyringProvider.SUBPROCESS
     assert settings.warnings[0].startswith(
-        "Failed to parse `pyproject.toml` during settings discovery:\n  TOML parse error at line 1")
+        "Failed to parse `pyproject.toml` during settings discovery:\n  TOML parse error at line 1"
+    )
 
 
 def test_workspace_member_reads_the_root(tree: Tree) -> None:
-    tree.write("proj/pyproject.toml", PYPROJECT + '[tool.uv]\nkeyring-provider = "subprocess"\n'
-                                      '[tool.uv.workspace]\nmembers = ["packages/*"]\n')
-    tree.write("proj/packages/a/pyproject.toml",
-               PYPROJECT + '[tool.uv]\nkeyring-provider = "disabled"\n')
+    tree.write(
+        "proj/pyproject.toml",
+        PYPROJECT + '[tool.uv]\nkeyring-provider = "subprocess"\n'
+        '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+    )
+    tree.write(
+        "proj/packages/a/pyproject.toml", PYPROJECT + '[tool.uv]\nkeyring-provider = "disabled"\n'
+    )
     assert tree.load(cwd="proj/packages/a").keyring_provider is KeyringProvider.SUBPROCESS
-    tree.write("proj/other/b/pyproject.toml",
-               PYPROJECT + '[tool.uv]\nkeyring-provider = "disabled"\n')
+    tree.write(
+        "proj/other/b/pyproject.toml", PYPROJECT + '[tool.uv]\nkeyring-provider = "disabled"\n'
+    )
     assert tree.load(cwd="proj/other/b").keyring_provider is KeyringProvider.DISABLED
 
 
 def test_tool_keyring_policy_beats_tool_uv(tree: Tree) -> None:
-    path = tree.write("proj/pyproject.toml",
-                      PYPROJECT + '[tool.uv]\nkeyring-provider = "subprocess"\n'
-                      '[tool.keyring-policy]\nkeyring-provider = "native"\n')
+    path = tree.write(
+        "proj/pyproject.toml",
+        PYPROJECT + '[tool.uv]\nkeyring-provider = "subprocess"\n'
+        '[tool.keyring-policy]\nkeyring-provider = "native"\n',
+    )
     settings = tree.load()
     assert settings.keyring_provider is KeyringProvider.NATIVE
     assert settings.sources["keyring_provider"] == f"{path}:7"
@@ -194,14 +228,17 @@ def test_tool_keyring_policy_beats_tool_uv(tree: Tree) -> None:
 
 def test_tool_keyring_policy_beside_a_uv_toml(tree: Tree) -> None:
     tree.write("proj/uv.toml", 'keyring-provider = "subprocess"\n')
-    tree.write("proj/pyproject.toml", PYPROJECT + '[tool.uv]\n'
-                                      '[tool.keyring-policy]\nkeyring-provider = "native"\n')
+    tree.write(
+        "proj/pyproject.toml",
+        PYPROJECT + '[tool.uv]\n[tool.keyring-policy]\nkeyring-provider = "native"\n',
+    )
     assert tree.load().keyring_provider is KeyringProvider.NATIVE
 
 
 def test_bad_tool_keyring_policy_is_an_error(tree: Tree) -> None:
-    tree.write("proj/pyproject.toml", PYPROJECT + '[tool.uv]\n'
-                                      '[tool.keyring-policy]\nkeyring = "native"\n')
+    tree.write(
+        "proj/pyproject.toml", PYPROJECT + '[tool.uv]\n[tool.keyring-policy]\nkeyring = "native"\n'
+    )
     with pytest.raises(ConfigError, match="unknown field `keyring`, expected `keyring-provider`"):
         tree.load()
 
@@ -244,7 +281,8 @@ def test_project_only_field_in_uv_toml(tree: Tree) -> None:
     with pytest.raises(ConfigError) as raised:
         tree.load()
     assert str(raised.value).startswith(
-        "Failed to parse `uv.toml`. The `sources` field is not allowed in a `uv.toml` file.")
+        "Failed to parse `uv.toml`. The `sources` field is not allowed in a `uv.toml` file."
+    )
 
 
 def test_directory_override(tree: Tree) -> None:
@@ -257,8 +295,10 @@ def test_bad_index_name_from_env_names_the_flag(tree: Tree) -> None:
     tree.env["UV_INDEX"] = "bad!name=https://x.example/"
     with pytest.raises(ConfigError) as raised:
         tree.load()
-    assert str(raised.value).startswith("invalid value 'bad!name=https://x.example/' for "
-                                        "'--index <INDEX>': Index names may only contain")
+    assert str(raised.value).startswith(
+        "invalid value 'bad!name=https://x.example/' for "
+        "'--index <INDEX>': Index names may only contain"
+    )
 
 
 def test_explicit_index_needs_a_name(tree: Tree) -> None:
@@ -268,9 +308,12 @@ def test_explicit_index_needs_a_name(tree: Tree) -> None:
 
 
 def test_index_keyring_key_and_unknown_index_keys(tree: Tree) -> None:
-    tree.write("proj/uv.toml", '[[index]]\nname = "a"\nurl = "https://x.example/"\n'
-                               'keyring = "skip"\nsomething-new = 1\n'
-                               'keyring-provider = "subprocess"\n')
+    tree.write(
+        "proj/uv.toml",
+        '[[index]]\nname = "a"\nurl = "https://x.example/"\n'
+        'keyring = "skip"\nsomething-new = 1\n'
+        'keyring-provider = "subprocess"\n',
+    )
     settings = tree.load()
     assert settings.indexes[0].keyring.value == "skip"
     # A key written after an [[index]] header belongs to the index table: ignored there.
@@ -281,8 +324,11 @@ SECRET = "hunter2-secret"
 
 
 def test_errors_never_echo_a_secret(tree: Tree) -> None:
-    tree.write("proj/uv.toml", f'index-url = "https://alice:{SECRET}@x.example/simple/"\n'
-                               f'extra-index-url = "https://bob:{SECRET}@y.example/"\n')
+    tree.write(
+        "proj/uv.toml",
+        f'index-url = "https://alice:{SECRET}@x.example/simple/"\n'
+        f'extra-index-url = "https://bob:{SECRET}@y.example/"\n',
+    )
     with pytest.raises(ConfigError) as raised:
         tree.load()
     message = str(raised.value)
@@ -298,8 +344,11 @@ def test_clap_errors_never_echo_a_secret(tree: Tree) -> None:
 
 
 def test_provenance_never_holds_values(tree: Tree) -> None:
-    tree.write("proj/uv.toml", f'keyring-provider = "subprocess"\n[[index]]\nname = "a"\n'
-                               f'url = "https://alice:{SECRET}@x.example/"\n')
+    tree.write(
+        "proj/uv.toml",
+        f'keyring-provider = "subprocess"\n[[index]]\nname = "a"\n'
+        f'url = "https://alice:{SECRET}@x.example/"\n',
+    )
     tree.env["UV_PREVIEW_FEATURES"] = "native-auth"
     settings = tree.load()
     assert SECRET not in repr(settings.sources)
@@ -322,23 +371,29 @@ def test_env_quirks_as_uv_has_them(tree: Tree) -> None:
     tree.env["UV_NO_CONFIG"] = "maybe"
     with pytest.raises(ConfigError) as raised:
         tree.load()
-    assert str(raised.value) == ("invalid value 'maybe' for '--no-config': value was not a "
-                                 "boolean\n\nFor more information, try '--help'.")
+    assert str(raised.value) == (
+        "invalid value 'maybe' for '--no-config': value was not a "
+        "boolean\n\nFor more information, try '--help'."
+    )
     tree.env["UV_NO_CONFIG"] = "0"
     tree.env["UV_CONFIG_FILE"] = ""
     with pytest.raises(ConfigError) as raised:
         tree.load()
-    assert str(raised.value) == ("a value is required for '--config-file <CONFIG_FILE>' but none "
-                                 "was supplied\n\nFor more information, try '--help'.")
+    assert str(raised.value) == (
+        "a value is required for '--config-file <CONFIG_FILE>' but none "
+        "was supplied\n\nFor more information, try '--help'."
+    )
 
 
 def test_invalid_index_url_is_masked(tree: Tree) -> None:
     tree.env["UV_INDEX_URL"] = f"http://u:{SECRET}@h:99999/"
     with pytest.raises(ConfigError) as raised:
         tree.load()
-    assert str(raised.value) == ("invalid value 'http://u:****@h:99999/' for '--index-url "
-                                 "<INDEX_URL>': invalid port number\n\n"
-                                 "For more information, try '--help'.")
+    assert str(raised.value) == (
+        "invalid value 'http://u:****@h:99999/' for '--index-url "
+        "<INDEX_URL>': invalid port number\n\n"
+        "For more information, try '--help'."
+    )
     del tree.env["UV_INDEX_URL"]
     tree.write("proj/uv.toml", f'index-url = "https://u:{SECRET}@:1/"\n')
     with pytest.raises(ConfigError) as raised:
@@ -348,10 +403,14 @@ def test_invalid_index_url_is_masked(tree: Tree) -> None:
 
 def test_config_files_lists_the_pyproject_beside_a_uv_toml(tree: Tree) -> None:
     tree.write("proj/uv.toml", 'keyring-provider = "subprocess"\n')
-    tree.write("proj/pyproject.toml", PYPROJECT + '[tool.uv]\n'
-                                      '[tool.keyring-policy]\nkeyring-provider = "native"\n')
-    assert tree.load().config_files == (str(tree.project / "uv.toml"),
-                                        str(tree.project / "pyproject.toml"))
+    tree.write(
+        "proj/pyproject.toml",
+        PYPROJECT + '[tool.uv]\n[tool.keyring-policy]\nkeyring-provider = "native"\n',
+    )
+    assert tree.load().config_files == (
+        str(tree.project / "uv.toml"),
+        str(tree.project / "pyproject.toml"),
+    )
 
 
 def put_features(tree: Tree, source: str, feature: str, flags: dict[str, object]) -> str:
@@ -362,8 +421,12 @@ def put_features(tree: Tree, source: str, feature: str, flags: dict[str, object]
     if source == "env":
         tree.env["UV_PREVIEW_FEATURES"] = feature
         return "env UV_PREVIEW_FEATURES"
-    relative = {"config-file": "proj/other.toml", "project": "proj/uv.toml",
-                "user": "home/.config/uv/uv.toml", "system": "xdg-system/uv/uv.toml"}[source]
+    relative = {
+        "config-file": "proj/other.toml",
+        "project": "proj/uv.toml",
+        "user": "home/.config/uv/uv.toml",
+        "system": "xdg-system/uv/uv.toml",
+    }[source]
     path = tree.write(relative, f'\npreview-features = ["{feature}"]\n')
     if source == "config-file":
         flags["config_file"] = str(path)

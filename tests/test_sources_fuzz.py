@@ -28,15 +28,35 @@ SEEDS = [
 ]
 
 scalars = st.one_of(
-    st.booleans(), st.integers(-5, 70000), st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=12), st.sampled_from(["disabled", "subprocess", "native", "auto", "always",
-                                           "never", "simple", "flat", "read", "store", "skip",
-                                           "native-auth", "", " ", "https://u:p@h/"]),
+    st.booleans(),
+    st.integers(-5, 70000),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "disabled",
+            "subprocess",
+            "native",
+            "auto",
+            "always",
+            "never",
+            "simple",
+            "flat",
+            "read",
+            "store",
+            "skip",
+            "native-auth",
+            "",
+            " ",
+            "https://u:p@h/",
+        ]
+    ),
 )
 values = st.recursive(
     scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=3),
-                            st.dictionaries(st.sampled_from(KEYS), inner, max_size=3)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(KEYS), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -57,19 +77,42 @@ def toml_value(value: object) -> str:
 
 @st.composite
 def documents(draw: st.DrawFn) -> str:
-    lines = [f"{key} = {toml_value(draw(values))}"
-             for key in draw(st.lists(st.sampled_from(KEYS), max_size=6, unique=True))]
+    lines = [
+        f"{key} = {toml_value(draw(values))}"
+        for key in draw(st.lists(st.sampled_from(KEYS), max_size=6, unique=True))
+    ]
     for _ in range(draw(st.integers(0, 2))):
         lines.append("[[index]]")
-        lines += [f"{key} = {toml_value(draw(values))}" for key in draw(
-            st.lists(st.sampled_from(["name", "url", "default", "explicit", "format",
-                                      "authenticate", "keyring", "publish-url", "extra"]),
-                     max_size=5, unique=True))]
+        lines += [
+            f"{key} = {toml_value(draw(values))}"
+            for key in draw(
+                st.lists(
+                    st.sampled_from(
+                        [
+                            "name",
+                            "url",
+                            "default",
+                            "explicit",
+                            "format",
+                            "authenticate",
+                            "keyring",
+                            "publish-url",
+                            "extra",
+                        ]
+                    ),
+                    max_size=5,
+                    unique=True,
+                )
+            )
+        ]
     if draw(st.booleans()):
         lines.append("[pip]")
-        lines += [f"{key} = {toml_value(draw(values))}"
-                  for key in draw(st.lists(st.sampled_from([*PIP_KEYS[:12], "nope"]),
-                                           max_size=3, unique=True))]
+        lines += [
+            f"{key} = {toml_value(draw(values))}"
+            for key in draw(
+                st.lists(st.sampled_from([*PIP_KEYS[:12], "nope"]), max_size=3, unique=True)
+            )
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -83,20 +126,46 @@ def mutated(draw: st.DrawFn) -> str:
         if action == "insert":
             text = text[:position] + char + text[position:]
         elif action == "delete":
-            text = text[:position] + text[position + 1:]
+            text = text[:position] + text[position + 1 :]
         else:
-            text = text[:position] + char + text[position + 1:]
+            text = text[:position] + char + text[position + 1 :]
     return text
 
 
-ENV_NAMES = ["UV_KEYRING_PROVIDER", "UV_PREVIEW", "UV_PREVIEW_FEATURES", "UV_INDEX",
-             "UV_DEFAULT_INDEX", "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_FIND_LINKS",
-             "UV_NO_CONFIG", "UV_NO_SYSTEM_CONFIG", "UV_NO_INDEX", "XDG_CONFIG_HOME"]
+ENV_NAMES = [
+    "UV_KEYRING_PROVIDER",
+    "UV_PREVIEW",
+    "UV_PREVIEW_FEATURES",
+    "UV_INDEX",
+    "UV_DEFAULT_INDEX",
+    "UV_INDEX_URL",
+    "UV_EXTRA_INDEX_URL",
+    "UV_FIND_LINKS",
+    "UV_NO_CONFIG",
+    "UV_NO_SYSTEM_CONFIG",
+    "UV_NO_INDEX",
+    "XDG_CONFIG_HOME",
+]
 environments = st.dictionaries(
     st.sampled_from(ENV_NAMES),
-    st.one_of(st.sampled_from(["", "1", "0", "true", "maybe", "subprocess", "Native",
-                               "native-auth,bogus", ",", "a=https://x/ b=c:d", "bad name=x"]),
-              st.text(max_size=10)),
+    st.one_of(
+        st.sampled_from(
+            [
+                "",
+                "1",
+                "0",
+                "true",
+                "maybe",
+                "subprocess",
+                "Native",
+                "native-auth,bogus",
+                ",",
+                "a=https://x/ b=c:d",
+                "bad name=x",
+            ]
+        ),
+        st.text(max_size=10),
+    ),
     max_size=4,
 )
 
@@ -109,15 +178,19 @@ def scratch() -> Iterator[Path]:
         yield root
 
 
-def outcome(root: Path, text: str, pyproject: bool, env: dict[str, str],
-            flags: Overrides | None = None) -> None:
+def outcome(
+    root: Path, text: str, pyproject: bool, env: dict[str, str], flags: Overrides | None = None
+) -> None:
     uv_toml = root / "proj" / "uv.toml"
     project = root / "proj" / "pyproject.toml"
     uv_toml.unlink(missing_ok=True)
     project.unlink(missing_ok=True)
     if pyproject:
-        project.write_text("[tool.uv]\n" + text.replace("[[index]]", "[[tool.uv.index]]")
-                           .replace("[pip]", "[tool.uv.pip]"), encoding="utf-8")
+        project.write_text(
+            "[tool.uv]\n"
+            + text.replace("[[index]]", "[[tool.uv.index]]").replace("[pip]", "[tool.uv.pip]"),
+            encoding="utf-8",
+        )
     else:
         uv_toml.write_text(text, encoding="utf-8")
     full_env = {"HOME": str(root / "home"), "UV_NO_SYSTEM_CONFIG": "1", **env}
@@ -129,9 +202,11 @@ def outcome(root: Path, text: str, pyproject: bool, env: dict[str, str],
     assert isinstance(result, Settings)
 
 
-FAST = settings(max_examples=650, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FAST = settings(
+    max_examples=650,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @FAST
@@ -146,10 +221,23 @@ def test_mutated_documents(scratch: Path, text: str, pyproject: bool) -> None:
     outcome(scratch, text, pyproject, {})
 
 
-flag_values = st.one_of(st.sampled_from(["", "native", "Subprocess", "a=https://x/",
-                                         "bad name=https://x/", "https://u:p@h:99999/", ",",
-                                         "pylock,", "./wheels", "~nobody/x"]),
-                        st.text(max_size=8))
+flag_values = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "native",
+            "Subprocess",
+            "a=https://x/",
+            "bad name=https://x/",
+            "https://u:p@h:99999/",
+            ",",
+            "pylock,",
+            "./wheels",
+            "~nobody/x",
+        ]
+    ),
+    st.text(max_size=8),
+)
 overrides = st.builds(
     Overrides,
     keyring_provider=st.none() | flag_values,
@@ -165,9 +253,11 @@ overrides = st.builds(
 )
 
 
-@settings(max_examples=500, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(env=environments, text=st.sampled_from(SEEDS), flags=overrides)
-def test_environments_and_flags(scratch: Path, env: dict[str, str], text: str,
-                                flags: Overrides) -> None:
+def test_environments_and_flags(
+    scratch: Path, env: dict[str, str], text: str, flags: Overrides
+) -> None:
     outcome(scratch, text, False, env, flags)

@@ -23,32 +23,41 @@ from policy.provenance import CredentialSource
 SECRET = "store-S3cret-pw"
 
 
-@pytest.mark.parametrize(("env", "expected"), [
-    ({"UV_CREDENTIALS_DIR": "/c", "XDG_DATA_HOME": "/x", "HOME": "/h"}, "/c"),
-    ({"XDG_DATA_HOME": "/x", "HOME": "/h"}, "/x/uv/credentials"),
-    ({"XDG_DATA_HOME": "relative", "HOME": "/h"}, "/h/.local/share/uv/credentials"),
-    ({"UV_CREDENTIALS_DIR": "", "HOME": "/h"}, "/h/.local/share/uv/credentials"),
-])
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"UV_CREDENTIALS_DIR": "/c", "XDG_DATA_HOME": "/x", "HOME": "/h"}, "/c"),
+        ({"XDG_DATA_HOME": "/x", "HOME": "/h"}, "/x/uv/credentials"),
+        ({"XDG_DATA_HOME": "relative", "HOME": "/h"}, "/h/.local/share/uv/credentials"),
+        ({"UV_CREDENTIALS_DIR": "", "HOME": "/h"}, "/h/.local/share/uv/credentials"),
+    ],
+)
 def test_credentials_dir(env: dict[str, str], expected: str) -> None:
     assert credentials_dir(env) == Path(expected)
 
 
-@pytest.mark.parametrize(("raw", "url"), [
-    ("example.com", "https://example.com/"),
-    ("127.0.0.1:8080", "https://127.0.0.1:8080/"),
-    ("https://Example.COM:443/simple", "https://example.com/simple"),
-    ("http://localhost:3141/root/+simple/", "http://localhost:3141/root/+simple/"),
-    ("https://u:p@example.com/x", "https://example.com/x"),
-])
+@pytest.mark.parametrize(
+    ("raw", "url"),
+    [
+        ("example.com", "https://example.com/"),
+        ("127.0.0.1:8080", "https://127.0.0.1:8080/"),
+        ("https://Example.COM:443/simple", "https://example.com/simple"),
+        ("http://localhost:3141/root/+simple/", "http://localhost:3141/root/+simple/"),
+        ("https://u:p@example.com/x", "https://example.com/x"),
+    ],
+)
 def test_service_parsing(raw: str, url: str) -> None:
     assert ServiceUrl.parse(raw).url == url
 
 
-@pytest.mark.parametrize(("raw", "reason"), [
-    ("http://example.com", "HTTPS is required for non-local hosts"),
-    ("ftp://example.com", "Unsupported scheme: ftp"),
-    ("https://not a valid url", "invalid international domain name"),
-])
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("http://example.com", "HTTPS is required for non-local hosts"),
+        ("ftp://example.com", "Unsupported scheme: ftp"),
+        ("https://not a valid url", "invalid international domain name"),
+    ],
+)
 def test_service_rejections(raw: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         ServiceUrl.parse(raw)
@@ -60,11 +69,19 @@ def test_service_keeps_url_credentials_out_of_repr() -> None:
     assert SECRET not in repr(parsed)
 
 
-@pytest.mark.parametrize(("prefix", "path", "expected"), [
-    ("/api", "/api", True), ("/api", "/api/v1", True), ("/api/", "/api/v1", True),
-    ("/api", "/ap", False), ("/api", "/apiary", False), ("/api", "/api-v2", False),
-    ("/api", "/", False), ("/", "/anything", True),
-])
+@pytest.mark.parametrize(
+    ("prefix", "path", "expected"),
+    [
+        ("/api", "/api", True),
+        ("/api", "/api/v1", True),
+        ("/api/", "/api/v1", True),
+        ("/api", "/ap", False),
+        ("/api", "/apiary", False),
+        ("/api", "/api-v2", False),
+        ("/api", "/", False),
+        ("/", "/anything", True),
+    ],
+)
 def test_is_path_prefix(prefix: str, path: str, expected: bool) -> None:
     assert is_path_prefix(prefix, path) is expected
 
@@ -89,7 +106,9 @@ def test_insert_writes_uv_format_atomically_0600(store: CredentialStore) -> None
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
     assert store.lock_path.exists()
     assert sorted(p.name for p in store.directory.iterdir()) == [
-        "credentials.toml", "credentials.toml.lock"]
+        "credentials.toml",
+        "credentials.toml.lock",
+    ]
 
 
 def test_replace_same_service_and_username(store: CredentialStore) -> None:
@@ -98,7 +117,9 @@ def test_replace_same_service_and_username(store: CredentialStore) -> None:
     store.insert("https://example.com/", "alice", SECRET)
     entries = CredentialStore(store.directory).load()
     assert [(e.service, e.username) for e in entries] == [
-        ("https://example.com/", "alice"), ("https://example.com/", "bob")]
+        ("https://example.com/", "alice"),
+        ("https://example.com/", "bob"),
+    ]
     assert entries[0].password is not None
     assert entries[0].password.get_secret_value() == SECRET
 
@@ -150,22 +171,26 @@ token = "tok"
 """
 
 
-@pytest.mark.parametrize(("url", "username", "expected"), [
-    ("https://example.com/api", None, "api-user"),
-    ("https://example.com/api/x", None, "api-user"),
-    ("https://example.com:443/api/x", None, "api-user"),
-    ("https://example.com/api/v1/pkg/", None, "v1-user"),
-    ("https://example.com/api/v1/pkg/", "api-user", "api-user"),
-    ("https://example.com/api/v1/pkg/", "nobody", None),
-    ("https://example.com/apiary", None, None),
-    ("https://example.com/", None, None),
-    ("http://example.com/api", None, None),
-    ("https://example.com:8080/anything", None, "port-user"),
-    ("https://other.example.com/api", None, None),
-    ("https://bearer.example.com/", None, None),
-])
-def test_prefix_and_realm_matching(store: CredentialStore, url: str, username: str | None,
-                                   expected: str | None) -> None:
+@pytest.mark.parametrize(
+    ("url", "username", "expected"),
+    [
+        ("https://example.com/api", None, "api-user"),
+        ("https://example.com/api/x", None, "api-user"),
+        ("https://example.com:443/api/x", None, "api-user"),
+        ("https://example.com/api/v1/pkg/", None, "v1-user"),
+        ("https://example.com/api/v1/pkg/", "api-user", "api-user"),
+        ("https://example.com/api/v1/pkg/", "nobody", None),
+        ("https://example.com/apiary", None, None),
+        ("https://example.com/", None, None),
+        ("http://example.com/api", None, None),
+        ("https://example.com:8080/anything", None, "port-user"),
+        ("https://other.example.com/api", None, None),
+        ("https://bearer.example.com/", None, None),
+    ],
+)
+def test_prefix_and_realm_matching(
+    store: CredentialStore, url: str, username: str | None, expected: str | None
+) -> None:
     found = _file(store, MATCHING).get(url, username)
     assert (found.username if found else None) == expected
     if found is not None:
@@ -173,7 +198,9 @@ def test_prefix_and_realm_matching(store: CredentialStore, url: str, username: s
 
 
 def test_ambiguous_usernames_are_an_error(store: CredentialStore) -> None:
-    loaded = _file(store, """
+    loaded = _file(
+        store,
+        """
 [[credential]]
 service = "https://example.com/"
 username = "alice"
@@ -183,7 +210,8 @@ password = "a"
 service = "https://example.com/"
 username = "bob"
 password = "b"
-""")
+""",
+    )
     with pytest.raises(CredentialStoreError, match="Multiple credentials found for URL"):
         loaded.get("https://example.com/simple/")
     found = loaded.get("https://example.com/simple/", "bob")
@@ -197,21 +225,36 @@ def test_bearer_entries_survive_a_rewrite(store: CredentialStore) -> None:
     assert 'scheme = "bearer"\ntoken = "tok"' in loaded.path.read_text()
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", None),
-    ("# only a comment\n", None),
-    ("[[credential]]\nservice = \"https://e.com/\"\npassword = \"" + SECRET + "\"\n",
-     "`username` is required with `scheme = basic`"),
-    ("[[credential]]\nservice = \"https://e.com/\"\nusername = \"u\"\ntoken = \"t\"\n",
-     "`token` cannot be provided with `scheme = basic`"),
-    ("[[credential]]\nservice = \"https://e.com/\"\nscheme = \"bearer\"\n",
-     "`token` is required with `scheme = bearer`"),
-    ("[[credential]]\nservice = \"https://e.com/\"\nscheme = \"bearer\"\ntoken = \"t\"\n"
-     "username = \"u\"\n", "`username` cannot be provided with `scheme = bearer`"),
-    ("[[credential]]\nservice = \"https://e.com/\"\nscheme = \"bearer\"\ntoken = \"t\"\n"
-     "password = \"p\"\n", "`password` cannot be provided with `scheme = bearer`"),
-    ("[[credential]\npassword = \"" + SECRET + "\"\n", "Failed to parse TOML credential file"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", None),
+        ("# only a comment\n", None),
+        (
+            '[[credential]]\nservice = "https://e.com/"\npassword = "' + SECRET + '"\n',
+            "`username` is required with `scheme = basic`",
+        ),
+        (
+            '[[credential]]\nservice = "https://e.com/"\nusername = "u"\ntoken = "t"\n',
+            "`token` cannot be provided with `scheme = basic`",
+        ),
+        (
+            '[[credential]]\nservice = "https://e.com/"\nscheme = "bearer"\n',
+            "`token` is required with `scheme = bearer`",
+        ),
+        (
+            '[[credential]]\nservice = "https://e.com/"\nscheme = "bearer"\ntoken = "t"\n'
+            'username = "u"\n',
+            "`username` cannot be provided with `scheme = bearer`",
+        ),
+        (
+            '[[credential]]\nservice = "https://e.com/"\nscheme = "bearer"\ntoken = "t"\n'
+            'password = "p"\n',
+            "`password` cannot be provided with `scheme = bearer`",
+        ),
+        ('[[credential]\npassword = "' + SECRET + '"\n', "Failed to parse TOML credential file"),
+    ],
+)
 def test_file_validation(text: str, message: str | None) -> None:
     if message is None:
         assert parse_entries(text, Path("credentials.toml")) == []
@@ -236,8 +279,9 @@ def test_reading_a_missing_file_creates_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "nowhere").exists()
 
 
-def test_failed_write_leaves_the_old_file(store: CredentialStore,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_leaves_the_old_file(
+    store: CredentialStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store.insert("https://example.com/", "alice", SECRET)
     before = store.path.read_text()
 
@@ -249,7 +293,9 @@ def test_failed_write_leaves_the_old_file(store: CredentialStore,
         store.insert("https://example.com/", "bob", "x")
     assert store.path.read_text() == before
     assert sorted(p.name for p in store.directory.iterdir()) == [
-        "credentials.toml", "credentials.toml.lock"]
+        "credentials.toml",
+        "credentials.toml.lock",
+    ]
 
 
 def _insert_many(directory: str, worker: int, count: int) -> None:
@@ -262,8 +308,7 @@ def test_eight_processes_inserting_at_once_lose_nothing(tmp_path: Path) -> None:
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_insert_many, args=(str(tmp_path), w, 10))
-               for w in range(8)]
+    workers = [context.Process(target=_insert_many, args=(str(tmp_path), w, 10)) for w in range(8)]
     for worker in workers:
         worker.start()
     for worker in workers:

@@ -60,7 +60,8 @@ def test_array_tables_count_and_subtables() -> None:
 def test_missing_paths_fall_back_to_the_nearest_ancestor() -> None:
     spans = scan(DOC)
     assert spans.value(("tool", "uv", "index", 1, "url")) == spans.header(
-        ("tool", "uv", "index", 1))
+        ("tool", "uv", "index", 1)
+    )
     assert spans.value(("nothing",)) is None
 
 
@@ -75,5 +76,5 @@ def test_excerpt_masks_and_keeps_the_caret_under_the_value() -> None:
 def test_mask_secrets_forms() -> None:
     assert mask_secrets("https://tok@h/") == "https://****@h/"
     assert mask_secrets("https://:pw@h/") == "https://:****@h/"
-    assert mask_secrets("http\"s://u:pw@h") == 'http"s://u:****@h'
+    assert mask_secrets('http"s://u:pw@h') == 'http"s://u:****@h'
     assert mask_secrets("no secrets here: a@b") == "no secrets here: a@b"

@@ -31,8 +31,10 @@ def run(case: Case, root: Path):  # type: ignore[no-untyped-def]
         "XDG_CONFIG_DIRS": str(root / "xdg-system"),
         **{key: fill(value, root) for key, value in case.env.items()},
     }
-    flags = {key: fill(value, root) if isinstance(value, str) else value
-             for key, value in case.flags.items()}
+    flags = {
+        key: fill(value, root) if isinstance(value, str) else value
+        for key, value in case.flags.items()
+    }
     return load_settings(Overrides(pip=True, **flags), env, root / case.cwd)
 
 
@@ -53,8 +55,10 @@ def test_matches_uv(case: Case, tmp_path: Path) -> None:
         assert settings.preview.features == case.features
     assert settings.warnings == tuple(adapt(w) for w in case.warnings)
     if case.indexes is not None:
-        got = tuple((i.name, i.url, i.authenticate.value, i.origin.value if i.origin else None)
-                    for i in settings.indexes)
+        got = tuple(
+            (i.name, i.url, i.authenticate.value, i.origin.value if i.origin else None)
+            for i in settings.indexes
+        )
         assert got == tuple((n, fill(u, tmp_path), a, o) for n, u, a, o in case.indexes)
 
 

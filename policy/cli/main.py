@@ -39,8 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     shared = global_options(suppress=True)
     for name, help_text in COMMANDS.items():
-        command_parser = sub.add_parser(name, help=help_text, description=help_text,
-                                        parents=[shared])
+        command_parser = sub.add_parser(
+            name, help=help_text, description=help_text, parents=[shared]
+        )
         _command_module(name).add_arguments(command_parser)
     return parser
 
@@ -67,8 +68,9 @@ def configure_logging(verbosity: int) -> None:
     handler.setFormatter(_UvStyleFormatter())
     log.handlers[:] = [handler]
     log.propagate = False
-    log.setLevel(logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1
-                 else logging.DEBUG)
+    log.setLevel(
+        logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -94,8 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         # An exception's text may quote a secret from somewhere we do not control, so only
         # its type is shown; -vv logs the traceback (frames, not local values).
-        log.debug("unexpected %s; traceback (frames only, the message is withheld):\n%s",
-                  type(error).__name__, "".join(traceback.format_tb(error.__traceback__)))
+        log.debug(
+            "unexpected %s; traceback (frames only, the message is withheld):\n%s",
+            type(error).__name__,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
         sys.stderr.write(
             f"error: unexpected {type(error).__name__}; this is a bug in keyring-policy. "
             "Run again with -vv for the traceback.\n"

@@ -34,38 +34,102 @@ def global_options(suppress: bool) -> Parser:
     parent = Parser(add_help=False)
     group = parent.add_argument_group("global options (as uv's)")
     add = group.add_argument
-    add("--directory", metavar="DIR", default=default(None),
-        help="run as if started in DIR")
-    add("--config-file", metavar="PATH", default=default(None),
-        help="load only this uv.toml-schema file (UV_CONFIG_FILE)")
-    add("--no-config", action="store_true", default=default(False),
-        help="load no configuration file (UV_NO_CONFIG)")
-    add("--keyring-provider", metavar="{disabled,subprocess,native}", default=default(None),
-        help="keyring provider (UV_KEYRING_PROVIDER)")
-    add("--preview", dest="preview", action="store_true", default=default(None),
-        help="enable every preview feature")
-    add("--no-preview", dest="preview", action="store_false", default=default(None),
-        help="disable every preview feature")
-    add("--preview-features", "--preview-feature", metavar="A,B", action="append",
-        default=default([]), help="enable these preview features (UV_PREVIEW_FEATURES)")
-    add("--index", metavar="[NAME=]URL", action="append", default=default([]),
-        help="extra index, highest priority (UV_INDEX)")
-    add("--default-index", metavar="[NAME=]URL", default=default(None),
-        help="the default index (UV_DEFAULT_INDEX)")
-    add("--index-url", "-i", metavar="URL", default=default(None),
-        help="legacy default index (UV_INDEX_URL)")
-    add("--extra-index-url", metavar="URL", action="append", default=default([]),
-        help="legacy extra index (UV_EXTRA_INDEX_URL)")
-    add("--find-links", "-f", metavar="URL", action="append", default=default([]),
-        help="flat index (UV_FIND_LINKS)")
-    add("--no-index", action="store_true", default=default(False),
-        help="ignore every simple index; keep flat ones")
-    add("--pip", action="store_true", default=default(False),
-        help="resolve as `uv pip` does: [pip] keys beat top-level ones")
-    add("-v", "--verbose", action="count", default=default(0),
-        help="more logging on stderr (never a secret)")
-    add("--format", choices=("text", "json"), default=default("text"),
-        help="output format")
+    add("--directory", metavar="DIR", default=default(None), help="run as if started in DIR")
+    add(
+        "--config-file",
+        metavar="PATH",
+        default=default(None),
+        help="load only this uv.toml-schema file (UV_CONFIG_FILE)",
+    )
+    add(
+        "--no-config",
+        action="store_true",
+        default=default(False),
+        help="load no configuration file (UV_NO_CONFIG)",
+    )
+    add(
+        "--keyring-provider",
+        metavar="{disabled,subprocess,native}",
+        default=default(None),
+        help="keyring provider (UV_KEYRING_PROVIDER)",
+    )
+    add(
+        "--preview",
+        dest="preview",
+        action="store_true",
+        default=default(None),
+        help="enable every preview feature",
+    )
+    add(
+        "--no-preview",
+        dest="preview",
+        action="store_false",
+        default=default(None),
+        help="disable every preview feature",
+    )
+    add(
+        "--preview-features",
+        "--preview-feature",
+        metavar="A,B",
+        action="append",
+        default=default([]),
+        help="enable these preview features (UV_PREVIEW_FEATURES)",
+    )
+    add(
+        "--index",
+        metavar="[NAME=]URL",
+        action="append",
+        default=default([]),
+        help="extra index, highest priority (UV_INDEX)",
+    )
+    add(
+        "--default-index",
+        metavar="[NAME=]URL",
+        default=default(None),
+        help="the default index (UV_DEFAULT_INDEX)",
+    )
+    add(
+        "--index-url",
+        "-i",
+        metavar="URL",
+        default=default(None),
+        help="legacy default index (UV_INDEX_URL)",
+    )
+    add(
+        "--extra-index-url",
+        metavar="URL",
+        action="append",
+        default=default([]),
+        help="legacy extra index (UV_EXTRA_INDEX_URL)",
+    )
+    add(
+        "--find-links",
+        "-f",
+        metavar="URL",
+        action="append",
+        default=default([]),
+        help="flat index (UV_FIND_LINKS)",
+    )
+    add(
+        "--no-index",
+        action="store_true",
+        default=default(False),
+        help="ignore every simple index; keep flat ones",
+    )
+    add(
+        "--pip",
+        action="store_true",
+        default=default(False),
+        help="resolve as `uv pip` does: [pip] keys beat top-level ones",
+    )
+    add(
+        "-v",
+        "--verbose",
+        action="count",
+        default=default(0),
+        help="more logging on stderr (never a secret)",
+    )
+    add("--format", choices=("text", "json"), default=default("text"), help="output format")
     return parent
 
 

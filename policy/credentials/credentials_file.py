@@ -94,9 +94,7 @@ class ServiceUrl:
             raise ValueError(f"Unsupported scheme: {scheme}")
         username = unquote(parts.username) if parts.username else None
         password = unquote(parts.password) if parts.password else None
-        return cls(
-            normalize_url(text), username, None if password is None else SecretStr(password)
-        )
+        return cls(normalize_url(text), username, None if password is None else SecretStr(password))
 
 
 def _split(url: str) -> SplitResult:
@@ -189,8 +187,7 @@ class StoredCredential:
             if "token" in table:
                 raise ValueError("`token` cannot be provided with `scheme = basic`")
             password = table.get("password")
-            return cls(service, username, scheme,
-                       None if password is None else SecretStr(password))
+            return cls(service, username, scheme, None if password is None else SecretStr(password))
         if "token" not in table:
             raise ValueError("`token` is required with `scheme = bearer`")
         if "username" in table:
@@ -214,8 +211,10 @@ class StoredCredential:
         return Credentials(self.username, self.password, CredentialSource.CREDENTIALS_FILE)
 
     def __repr__(self) -> str:
-        return (f"StoredCredential(service={self.service!r}, username={self.username!r}, "
-                f"scheme={self.scheme.value!r})")
+        return (
+            f"StoredCredential(service={self.service!r}, username={self.username!r}, "
+            f"scheme={self.scheme.value!r})"
+        )
 
 
 def _toml_string(value: str) -> str:
@@ -319,8 +318,9 @@ class CredentialStore:
         return parse_entries(text, self.path)
 
     def _write(self, entries: list[StoredCredential]) -> None:
-        descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".credentials-",
-                                                 suffix=".tmp")
+        descriptor, temporary = tempfile.mkstemp(
+            dir=self.directory, prefix=".credentials-", suffix=".tmp"
+        )
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                 handle.write(render_entries(entries))

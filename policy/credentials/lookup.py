@@ -25,7 +25,7 @@ from policy.redact import redact_url
 log = logging.getLogger("policy.credentials.lookup")
 
 _DISABLE_HINT = (
-    "to stop using it, set `keyring-provider = \"disabled\"`, or `keyring = \"skip\"` on the "
+    'to stop using it, set `keyring-provider = "disabled"`, or `keyring = "skip"` on the '
     "index; to wait longer, raise `KEYRING_POLICY_TIMEOUT`"
 )
 _LABELS = {"native": "the system keyring", "subprocess": "the `keyring` command"}
@@ -82,7 +82,8 @@ class CredentialSources:
         else:
             self._timeout = None if timeout == 0 else timeout
         self._backends: dict[str, KeyringBackend | None] = {
-            "native": native, "subprocess": subprocess,
+            "native": native,
+            "subprocess": subprocess,
         }
         self._netrc = NetrcSource(env)
         self._store = store
@@ -135,8 +136,9 @@ class CredentialSources:
                 log.debug("Failed to get credentials from the credentials file: %s", error)
                 return None
             self._store_broken = True
-            self._warn_once("credentials-file",
-                            f"Failed to load credentials from {store.path}: {error}")
+            self._warn_once(
+                "credentials-file", f"Failed to load credentials from {store.path}: {error}"
+            )
             return None
         if found is not None:
             log.debug("Found credentials in the credentials file for %s", redact_url(url))
@@ -151,17 +153,25 @@ class CredentialSources:
             user = lookup.username if lookup.username is not None else username
             backend = self.backend(kind)
             shown = f"{user}@{lookup.service}" if user else lookup.service
-            log.debug("Checking %s for credentials for %s", _LABELS.get(kind, kind),
-                      redact_url(shown))
+            log.debug(
+                "Checking %s for credentials for %s", _LABELS.get(kind, kind), redact_url(shown)
+            )
             result = backend.get(lookup.service, user, creds_mode=lookup.creds_mode and not user)
             # -v (INFO) tells a hit, a plain miss and an unavailable backend apart.
             if result.status is LookupStatus.FOUND and result.credentials is not None:
-                log.info("Found credentials in %s for %s", _LABELS.get(kind, kind),
-                         redact_url(lookup.service))
+                log.info(
+                    "Found credentials in %s for %s",
+                    _LABELS.get(kind, kind),
+                    redact_url(lookup.service),
+                )
                 return result.credentials
             if result.status is LookupStatus.UNAVAILABLE:
-                log.info("Keyring unavailable: %s could not answer for %s: %s",
-                         _LABELS.get(kind, kind), redact_url(lookup.service), result.detail)
+                log.info(
+                    "Keyring unavailable: %s could not answer for %s: %s",
+                    _LABELS.get(kind, kind),
+                    redact_url(lookup.service),
+                    result.detail,
+                )
                 self._warn_once(
                     f"keyring:{kind}",
                     f"Could not read credentials from {_LABELS.get(kind, kind)} for "
@@ -169,8 +179,12 @@ class CredentialSources:
                 )
                 # The backend failed as a whole; its other service names would fail alike.
                 return None
-            log.info("Not found: no entry in %s for %s%s", _LABELS.get(kind, kind),
-                     redact_url(lookup.service), f" ({result.detail})" if result.detail else "")
+            log.info(
+                "Not found: no entry in %s for %s%s",
+                _LABELS.get(kind, kind),
+                redact_url(lookup.service),
+                f" ({result.detail})" if result.detail else "",
+            )
         return None
 
     def find(self, decision: DecisionLike, username: str | None = None) -> Credentials | None:
@@ -198,8 +212,11 @@ class CredentialSources:
         if credentials.username is None or credentials.password is None:
             return False
         services = [decision.store_service] if decision.store_service else []
-        services += [lookup.service for lookup in decision.keyring_lookups
-                     if str(lookup.kind) == "native" and lookup.service not in services]
+        services += [
+            lookup.service
+            for lookup in decision.keyring_lookups
+            if str(lookup.kind) == "native" and lookup.service not in services
+        ]
         backend = self.backend("native")
         for service in services:
             result = backend.get(service, credentials.username)
@@ -230,6 +247,7 @@ class CredentialSources:
                 f"keyring: {error}; {_DISABLE_HINT}",
             )
             return None
-        log.info("Stored credentials for %s@%s in the system keyring", credentials.username,
-                 service)
+        log.info(
+            "Stored credentials for %s@%s in the system keyring", credentials.username, service
+        )
         return service

@@ -64,11 +64,15 @@ class NetrcSource:
             except netrc.NetrcParseError as error:
                 # The parser's own message may quote a token of the file (a password): name the
                 # file and the line only.
-                log.warning("Error reading netrc file %s: parse error at line %s; netrc is "
-                            "not used", path, error.lineno)
+                log.warning(
+                    "Error reading netrc file %s: parse error at line %s; netrc is not used",
+                    path,
+                    error.lineno,
+                )
             except (OSError, UnicodeDecodeError) as error:
-                log.warning("Error reading netrc file %s: %s; netrc is not used", path,
-                            type(error).__name__)
+                log.warning(
+                    "Error reading netrc file %s: %s; netrc is not used", path, type(error).__name__
+                )
             return self._netrc
 
     def get(self, url: str, username: str | None = None) -> Credentials | None:

@@ -141,8 +141,9 @@ def redirect_request(request: httpx.Request, response: httpx.Response) -> httpx.
         content = b""
     else:
         content = request.read()
-    return httpx.Request(method, url, headers=headers, content=content or None,
-                         extensions=request.extensions)
+    return httpx.Request(
+        method, url, headers=headers, content=content or None, extensions=request.extensions
+    )
 
 
 class PolicyAuth(httpx.Auth):
@@ -190,7 +191,9 @@ class PolicyAuth(httpx.Auth):
         self._routes: dict[object, Decision] = {}
         self._index_urls = frozenset(
             normalize_url(url).split("?", 1)[0].rstrip("/")
-            for index in search_indexes(settings) for url in (index.url, root_url(index.url)))
+            for index in search_indexes(settings)
+            for url in (index.url, root_url(index.url))
+        )
         self._headers: dict[tuple[str | None, str | None], str] = {}
 
     def __repr__(self) -> str:
@@ -240,8 +243,12 @@ class PolicyAuth(httpx.Auth):
         # belongs to the same index, unless the URL is itself an index URL (or root).
         bare = url.rstrip("/")
         parent: str | None = None
-        if bare.count("/") >= 3 and "?" not in url and "#" not in url \
-                and bare not in self._index_urls:
+        if (
+            bare.count("/") >= 3
+            and "?" not in url
+            and "#" not in url
+            and bare not in self._index_urls
+        ):
             parent = bare.rpartition("/")[0]
         decision = self._routes.get(parent) if parent is not None else None
         if decision is None:
@@ -337,8 +344,11 @@ class PolicyAuth(httpx.Auth):
         if candidate is None or not candidate.is_authenticated:
             # A known username, or `always`: ask the sources before sending (as uv does); and
             # the in-process keyring of a configured index, where stored credentials live.
-            if decision.authenticate == AuthPolicy.ALWAYS or username is not None \
-                    or _reads_native_first(decision):
+            if (
+                decision.authenticate == AuthPolicy.ALWAYS
+                or username is not None
+                or _reads_native_first(decision)
+            ):
                 found: Credentials | None = yield self._lookup(url, username)
                 looked = True
                 if found is not None and (found.is_authenticated or candidate is None):

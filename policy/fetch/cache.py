@@ -217,8 +217,9 @@ class SingleFlight(Generic[T]):
             self.calls += 1
             return flight, True
 
-    def _finish(self, key: Hashable, flight: _Flight[T], result: T | None,
-                error: BaseException | None) -> None:
+    def _finish(
+        self, key: Hashable, flight: _Flight[T], result: T | None, error: BaseException | None
+    ) -> None:
         with self._lock:
             flight.result, flight.error = result, error
             if error is not None:
@@ -241,8 +242,9 @@ class SingleFlight(Generic[T]):
                 return False, None
             return True, flight.result
 
-    def run(self, key: Hashable, call: Callable[[], T | None],
-            timeout: float | None = None) -> T | None:
+    def run(
+        self, key: Hashable, call: Callable[[], T | None], timeout: float | None = None
+    ) -> T | None:
         """Run `call` once for `key` (blocking), or wait for the call already in flight."""
         flight, leader = self._claim(key)
         if leader:

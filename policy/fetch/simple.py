@@ -87,13 +87,15 @@ def parse_json(data: Any, base_url: str) -> tuple[ProjectFile, ...]:
         url = urljoin(base_url, str(entry["url"]))
         url, fragment_hashes = _hashes_from_fragment(url)
         hashes = entry.get("hashes") if isinstance(entry.get("hashes"), dict) else {}
-        files.append(ProjectFile(
-            filename=str(entry.get("filename") or _filename(url)),
-            url=url,
-            hashes={str(k): str(v) for k, v in (hashes or fragment_hashes).items()},
-            requires_python=entry.get("requires-python"),
-            yanked=bool(entry.get("yanked", False)),
-        ))
+        files.append(
+            ProjectFile(
+                filename=str(entry.get("filename") or _filename(url)),
+                url=url,
+                hashes={str(k): str(v) for k, v in (hashes or fragment_hashes).items()},
+                requires_python=entry.get("requires-python"),
+                yanked=bool(entry.get("yanked", False)),
+            )
+        )
     return tuple(files)
 
 
@@ -133,13 +135,15 @@ def parse_html(text: str, base_url: str) -> tuple[ProjectFile, ...]:
         if not href:
             continue
         url, hashes = _hashes_from_fragment(urljoin(base, href))
-        files.append(ProjectFile(
-            filename=label or _filename(url),
-            url=url,
-            hashes=hashes,
-            requires_python=attrs.get("data-requires-python"),
-            yanked="data-yanked" in attrs,
-        ))
+        files.append(
+            ProjectFile(
+                filename=label or _filename(url),
+                url=url,
+                hashes=hashes,
+                requires_python=attrs.get("data-requires-python"),
+                yanked="data-yanked" in attrs,
+            )
+        )
     return tuple(files)
 
 
@@ -151,8 +155,11 @@ def parse_page(response: httpx.Response) -> tuple[ProjectFile, ...]:
         try:
             return parse_json(response.json(), base)
         except ValueError as error:
-            raise FetchError(f"Invalid JSON project page at {redact_url(base)}",
-                             status=response.status_code, url=base) from error
+            raise FetchError(
+                f"Invalid JSON project page at {redact_url(base)}",
+                status=response.status_code,
+                url=base,
+            ) from error
     return parse_html(response.text, base)
 
 
@@ -177,24 +184,33 @@ def failure_hint(index_url: str, response: httpx.Response) -> str:
     sent, with_password = _sent_credentials(response.request)
     status = response.status_code
     if not sent:
-        return (f"An index URL ({shown}) could not be queried due to a lack of valid "
-                f"authentication credentials ({status} {response.reason_phrase}): no credentials "
-                "were sent; provide them in the index URL, UV_INDEX_<NAME>_USERNAME / _PASSWORD, "
-                "netrc, the credentials file or the keyring")
+        return (
+            f"An index URL ({shown}) could not be queried due to a lack of valid "
+            f"authentication credentials ({status} {response.reason_phrase}): no credentials "
+            "were sent; provide them in the index URL, UV_INDEX_<NAME>_USERNAME / _PASSWORD, "
+            "netrc, the credentials file or the keyring"
+        )
     if not with_password:
-        return (f"An index ({shown}) returned {status} {response.reason_phrase}: a username was "
-                "sent without a password; no allowed source had the password for it")
-    return (f"An index ({shown}) returned {status} {response.reason_phrase}: the credentials "
-            "that were sent were rejected; check that the index URL is correct and the "
-            "credentials are valid")
+        return (
+            f"An index ({shown}) returned {status} {response.reason_phrase}: a username was "
+            "sent without a password; no allowed source had the password for it"
+        )
+    return (
+        f"An index ({shown}) returned {status} {response.reason_phrase}: the credentials "
+        "that were sent were rejected; check that the index URL is correct and the "
+        "credentials are valid"
+    )
 
 
 def simple_indexes(settings: Settings) -> tuple[IndexSettings, ...]:
     """The Simple API indexes to search, in priority order (flat indexes are not searched)."""
     from policy.index import search_indexes
 
-    return tuple(index for index in search_indexes(settings)
-                 if index.format == IndexFormat.SIMPLE and not settings.no_index)
+    return tuple(
+        index
+        for index in search_indexes(settings)
+        if index.format == IndexFormat.SIMPLE and not settings.no_index
+    )
 
 
 def _continues(index: IndexSettings, status: int) -> bool:
@@ -213,8 +229,13 @@ def fetch_project(client: httpx.Client, settings: Settings, project: str) -> Pro
         except httpx.HTTPError as error:
             raise _network_failure(url, error) from error
         if response.is_success:
-            return ProjectPage(normalize(project), index_url, strip_credentials(str(response.url)),
-                               response.status_code, parse_page(response))
+            return ProjectPage(
+                normalize(project),
+                index_url,
+                strip_credentials(str(response.url)),
+                response.status_code,
+                parse_page(response),
+            )
         last = (index_url, response)
         if _continues(index, response.status_code):
             continue
@@ -257,7 +278,7 @@ def _version_key(filename: str, project: str) -> tuple[Any, ...]:
     parts = name.split("-")
     version = parts[1] if len(parts) > 1 and normalize(parts[0]).replace("-", "_") == stem else ""
     if not version and name.lower().startswith(stem):
-        version = name[len(stem):].lstrip("-_")
+        version = name[len(stem) :].lstrip("-_")
     numbers = tuple(int(p) if p.isdigit() else -1 for p in re.split(r"[.+!]", version) if p)
     return numbers, version
 
@@ -281,8 +302,9 @@ def _human(size: int) -> str:
     return f"{size} B"
 
 
-def download(client: httpx.Client, file: ProjectFile, dest: Path,
-             progress: TextIO | None = None) -> Path:
+def download(
+    client: httpx.Client, file: ProjectFile, dest: Path, progress: TextIO | None = None
+) -> Path:
     """Download `file` into `dest` atomically (temporary file, hash check, rename)."""
     out = sys.stderr if progress is None else progress
     dest.mkdir(parents=True, exist_ok=True)
@@ -299,8 +321,10 @@ def download(client: httpx.Client, file: ProjectFile, dest: Path,
             if not response.is_success:
                 raise FetchError(
                     f"Failed to download {redact_url(file.url)}: {response.status_code} "
-                    f"{response.reason_phrase}", status=response.status_code,
-                    url=redact_url(file.url))
+                    f"{response.reason_phrase}",
+                    status=response.status_code,
+                    url=redact_url(file.url),
+                )
             total = int(response.headers.get("Content-Length", "0") or 0)
             done = 0
             for chunk in response.iter_bytes():
@@ -312,8 +336,10 @@ def download(client: httpx.Client, file: ProjectFile, dest: Path,
                     of = f"/{_human(total)}" if total else ""
                     out.write(f"\rDownloading {name}: {_human(done)}{of}")
                     out.flush()
-        if digest is not None and algorithm is not None and (
-            digest.hexdigest() != file.hashes[algorithm].lower()
+        if (
+            digest is not None
+            and algorithm is not None
+            and (digest.hexdigest() != file.hashes[algorithm].lower())
         ):
             raise FetchError(f"Hash mismatch for {redact_url(file.url)} ({algorithm})")
         os.replace(temp_name, target)
@@ -328,20 +354,36 @@ def download(client: httpx.Client, file: ProjectFile, dest: Path,
     return target
 
 
-def download_all(client: httpx.Client, files: Iterable[ProjectFile], dest: Path,
-                 progress: TextIO | None = None) -> list[Path]:
+def download_all(
+    client: httpx.Client, files: Iterable[ProjectFile], dest: Path, progress: TextIO | None = None
+) -> list[Path]:
     """Download each file in turn."""
     return [download(client, file, dest, progress) for file in files]
 
 
 def page_json(page: ProjectPage) -> dict[str, Any]:
     """A small JSON view of a page (for debugging output)."""
-    return {"project": page.project, "index": page.index, "status": page.status,
-            "files": [f.filename for f in page.files]}
+    return {
+        "project": page.project,
+        "index": page.index,
+        "status": page.status,
+        "files": [f.filename for f in page.files],
+    }
 
 
 __all__ = [
-    "ACCEPT", "ProjectFile", "ProjectPage", "download", "download_all", "failure_hint",
-    "fetch_project", "newest_files", "normalize", "parse_html", "parse_json", "parse_page",
-    "project_url", "simple_indexes",
+    "ACCEPT",
+    "ProjectFile",
+    "ProjectPage",
+    "download",
+    "download_all",
+    "failure_hint",
+    "fetch_project",
+    "newest_files",
+    "normalize",
+    "parse_html",
+    "parse_json",
+    "parse_page",
+    "project_url",
+    "simple_indexes",
 ]

@@ -40,8 +40,9 @@ def _jaro(left: str, right: str) -> float:
             if char != right[j]:
                 transpositions += 1
             j += 1
-    return (matches / len(left) + matches / len(right)
-            + (matches - transpositions / 2) / matches) / 3
+    return (
+        matches / len(left) + matches / len(right) + (matches - transpositions / 2) / matches
+    ) / 3
 
 
 def similar(value: str, choices: Sequence[str]) -> str | None:

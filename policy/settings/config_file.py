@@ -75,8 +75,9 @@ def _expected(names: tuple[str, ...]) -> str:
     return "expected one of " + ", ".join(quoted)
 
 
-def _unknown_keys(table: object, allowed: tuple[str, ...], path: PathKey,
-                  spans: Spans) -> list[_Problem]:
+def _unknown_keys(
+    table: object, allowed: tuple[str, ...], path: PathKey, spans: Spans
+) -> list[_Problem]:
     if not isinstance(table, dict):
         return []
     return [
@@ -88,8 +89,9 @@ def _unknown_keys(table: object, allowed: tuple[str, ...], path: PathKey,
 
 def _enum_values(error: dict[str, Any]) -> tuple[str, ...]:
     expected = str(error.get("ctx", {}).get("expected", ""))
-    return tuple(part.strip().strip("'") for part in expected.replace(" or ", ",").split(",")
-                 if part.strip())
+    return tuple(
+        part.strip().strip("'") for part in expected.replace(" or ", ",").split(",") if part.strip()
+    )
 
 
 _EXPECTED = {
@@ -129,8 +131,9 @@ def _problem(error: dict[str, Any], prefix: PathKey, spans: Spans) -> _Problem:
     return _Problem(spans.value(path), str(error["msg"]))
 
 
-def _validate(model: type[BaseModel], data: object, prefix: PathKey, spans: Spans,
-              extra: list[_Problem]) -> tuple[BaseModel | None, list[_Problem]]:
+def _validate(
+    model: type[BaseModel], data: object, prefix: PathKey, spans: Spans, extra: list[_Problem]
+) -> tuple[BaseModel | None, list[_Problem]]:
     problems = list(extra)
     try:
         result = model.model_validate(data)
@@ -140,8 +143,9 @@ def _validate(model: type[BaseModel], data: object, prefix: PathKey, spans: Span
     return result, problems
 
 
-def _check_uv(data: object, prefix: PathKey, spans: Spans,
-              text: str) -> tuple[UvOptions | None, str | None]:
+def _check_uv(
+    data: object, prefix: PathKey, spans: Spans, text: str
+) -> tuple[UvOptions | None, str | None]:
     """Validate one `uv.toml` document or `[tool.uv]` table; the cause text on failure."""
     problems = _unknown_keys(data, UV_KEYS, prefix, spans)
     if isinstance(data, dict) and isinstance(data.get("pip"), dict):
@@ -219,8 +223,11 @@ def load_pyproject(path: Path, cwd: Path) -> PyprojectResult:
     if not isinstance(tool, dict) or "uv" not in tool:
         return PyprojectResult(None)
     table = tool["uv"]
-    keys = tuple(key for key in UV_KEYS if isinstance(table, dict) and key in table
-                 and key not in PROJECT_ONLY_KEYS)
+    keys = tuple(
+        key
+        for key in UV_KEYS
+        if isinstance(table, dict) and key in table and key not in PROJECT_ONLY_KEYS
+    )
     options, cause = _check_uv(table, TOOL_UV, spans, text)
     policy = _check_tool(tool.get("keyring-policy"), spans, text)
     if options is None:
@@ -230,9 +237,11 @@ def load_pyproject(path: Path, cwd: Path) -> PyprojectResult:
     span = spans.key((*TOOL_POLICY, "keyring-provider"))
     where = f"{path}:{span.line}" if span else str(path)
     return PyprojectResult(
-        FileOptions(path=path, options=options, spans=spans, prefix=TOOL_UV, tool=policy,
-                    tool_where=where),
-        None, keys,
+        FileOptions(
+            path=path, options=options, spans=spans, prefix=TOOL_UV, tool=policy, tool_where=where
+        ),
+        None,
+        keys,
     )
 
 

@@ -91,8 +91,9 @@ def _is_member(root: Path, project: Path, workspace: dict[str, object]) -> bool:
         patterns = workspace.get(key)
         if not isinstance(patterns, list):
             return False
-        return any(isinstance(p, str) and fnmatch.fnmatchcase(relative, p.rstrip("/"))
-                   for p in patterns)
+        return any(
+            isinstance(p, str) and fnmatch.fnmatchcase(relative, p.rstrip("/")) for p in patterns
+        )
 
     return matches("members") and not matches("exclude")
 

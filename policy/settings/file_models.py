@@ -130,8 +130,9 @@ def _kebab(name: str) -> str:
 
 
 # defer_build: the schema is built on first validation, not at import (start-up budget).
-_MODEL = ConfigDict(frozen=True, extra="ignore", alias_generator=_kebab, populate_by_name=True,
-                    defer_build=True)
+_MODEL = ConfigDict(
+    frozen=True, extra="ignore", alias_generator=_kebab, populate_by_name=True, defer_build=True
+)
 
 
 def check_index_name(name: str) -> str:
@@ -187,7 +188,8 @@ class IndexOptions(BaseModel):
     def _explicit_needs_name(self) -> IndexOptions:
         if self.explicit and self.name is None:
             raise ValueError(
-                f"An index with `explicit = true` requires a `name`: {redact_url(self.url)}")
+                f"An index with `explicit = true` requires a `name`: {redact_url(self.url)}"
+            )
         return self
 
 

@@ -179,12 +179,25 @@ class OverridesSource:
         """The flags as a layer."""
         o = self.overrides
         inputs = _Inputs(
-            keyring_provider=o.keyring_provider, indexes=o.index, default_index=o.default_index,
-            index_url=o.index_url, extra_index_url=o.extra_index_url, find_links=o.find_links,
+            keyring_provider=o.keyring_provider,
+            indexes=o.index,
+            default_index=o.default_index,
+            index_url=o.index_url,
+            extra_index_url=o.extra_index_url,
+            find_links=o.find_links,
             no_index=o.no_index,
-            where={key: f"cli --{key.replace('_', '-')}" for key in (
-                "keyring_provider", "index", "default_index", "index_url", "extra_index_url",
-                "find_links", "no_index")},
+            where={
+                key: f"cli --{key.replace('_', '-')}"
+                for key in (
+                    "keyring_provider",
+                    "index",
+                    "default_index",
+                    "index_url",
+                    "extra_index_url",
+                    "find_links",
+                    "no_index",
+                )
+            },
         )
         return _command_line_layer(Origin.CLI, inputs, self.cwd)
 
@@ -269,16 +282,28 @@ class FileSource:
             return _location(value, self.file.path.parent)
         except ValueError as error:
             raise ConfigError(
-                mask_secrets(f"Failed to parse: `{self.file.path}`\n  cause: invalid index "
-                             f"location `{value}`: {error}")
+                mask_secrets(
+                    f"Failed to parse: `{self.file.path}`\n  cause: invalid index "
+                    f"location `{value}`: {error}"
+                )
             ) from None
 
-    def _indexes(self, urls: Sequence[str] | None, key: tuple[str, ...], *,
-                 default: bool = False, flat: bool = False) -> list[Sourced]:
+    def _indexes(
+        self,
+        urls: Sequence[str] | None,
+        key: tuple[str, ...],
+        *,
+        default: bool = False,
+        flat: bool = False,
+    ) -> list[Sourced]:
         fmt = IndexFormat.FLAT if flat else IndexFormat.SIMPLE
         return [
-            (IndexSettings(url=self._location(url), default=default, format=fmt,
-                           origin=self.origin), self.file.where(*key, position))
+            (
+                IndexSettings(
+                    url=self._location(url), default=default, format=fmt, origin=self.origin
+                ),
+                self.file.where(*key, position),
+            )
             for position, url in enumerate(urls or ())
         ]
 
@@ -301,17 +326,24 @@ class FileSource:
             layer.preview = (preview, where(key))
         for position, index in enumerate(options.index or ()):
             settings = IndexSettings(
-                name=index.name, url=self._location(index.url), default=index.default,
-                explicit=index.explicit, format=index.format, authenticate=index.authenticate,
-                keyring=index.keyring, publish_url=index.publish_url,
+                name=index.name,
+                url=self._location(index.url),
+                default=index.default,
+                explicit=index.explicit,
+                format=index.format,
+                authenticate=index.authenticate,
+                keyring=index.keyring,
+                publish_url=index.publish_url,
                 ignore_error_codes=tuple(index.ignore_error_codes)
-                if index.ignore_error_codes is not None else None,
+                if index.ignore_error_codes is not None
+                else None,
                 origin=self.origin,
             )
             layer.index.append((settings, where("index", position)))
         layer.extra_index_url = self._indexes(options.extra_index_url, ("extra-index-url",))
-        urls = self._indexes([options.index_url] if options.index_url else [], ("index-url",),
-                             default=True)
+        urls = self._indexes(
+            [options.index_url] if options.index_url else [], ("index-url",), default=True
+        )
         layer.index_url = urls[0] if urls else None
         layer.find_links = self._indexes(options.find_links, ("find-links",), flat=True)
         if options.no_index is not None:
@@ -319,12 +351,16 @@ class FileSource:
         pip = options.pip
         if pip is not None:
             if pip.keyring_provider is not None:
-                layer.pip_keyring_provider = (pip.keyring_provider,
-                                              where("pip", "keyring-provider"))
-            layer.pip_extra_index_url = self._indexes(pip.extra_index_url,
-                                                      ("pip", "extra-index-url"))
-            urls = self._indexes([pip.index_url] if pip.index_url else [], ("pip", "index-url"),
-                                 default=True)
+                layer.pip_keyring_provider = (
+                    pip.keyring_provider,
+                    where("pip", "keyring-provider"),
+                )
+            layer.pip_extra_index_url = self._indexes(
+                pip.extra_index_url, ("pip", "extra-index-url")
+            )
+            urls = self._indexes(
+                [pip.index_url] if pip.index_url else [], ("pip", "index-url"), default=True
+            )
             layer.pip_index_url = urls[0] if urls else None
             layer.pip_find_links = self._indexes(pip.find_links, ("pip", "find-links"), flat=True)
             if pip.no_index is not None:
@@ -354,7 +390,8 @@ def _files_view(files: Sequence[Layer], pip: bool) -> Layer:
         pip_provider = _first([f.pip_keyring_provider for f in files])
         merged.keyring_provider = pip_provider or merged.keyring_provider
         merged.extra_index_url = [i for f in files for i in f.pip_extra_index_url] + (
-            merged.extra_index_url)
+            merged.extra_index_url
+        )
         merged.index_url = _first([f.pip_index_url for f in files]) or merged.index_url
         merged.find_links = [i for f in files for i in f.pip_find_links] + merged.find_links
         merged.no_index = _first([f.pip_no_index for f in files]) or merged.no_index
@@ -383,13 +420,23 @@ def _ordered_indexes(cli: Layer, env: Layer, files: Layer, pip: bool) -> list[So
     extra = [*cli.extra_index_url, *env.extra_index_url]
     url = cli.index_url or env.index_url
     if pip:
-        simple = [*index, *extra, *([url] if url else []),
-                  *files.index, *files.extra_index_url,
-                  *([files.index_url] if files.index_url else [])]
+        simple = [
+            *index,
+            *extra,
+            *([url] if url else []),
+            *files.index,
+            *files.extra_index_url,
+            *([files.index_url] if files.index_url else []),
+        ]
     else:
         chosen = url or files.index_url
-        simple = [*index, *files.index, *extra, *files.extra_index_url,
-                  *([chosen] if chosen else [])]
+        simple = [
+            *index,
+            *files.index,
+            *extra,
+            *files.extra_index_url,
+            *([chosen] if chosen else []),
+        ]
     flat = [*cli.find_links, *env.find_links, *files.find_links]
     return [*search_order(simple), *flat]
 
@@ -457,8 +504,7 @@ class SystemFileSource:
 FileOrigin = ConfigFileSource | ProjectFileSource | UserFileSource | SystemFileSource
 
 
-def file_sources(overrides: Overrides, environment: EnvSource,
-                 cwd: Path) -> tuple[FileOrigin, ...]:
+def file_sources(overrides: Overrides, environment: EnvSource, cwd: Path) -> tuple[FileOrigin, ...]:
     """The file origins to read, highest priority first."""
     config_file = overrides.config_file or environment.config_file()
     if config_file is not None:
@@ -508,15 +554,18 @@ def load_settings(
         sources["keyring_provider"] = provider[1]
     preview_config = files.preview
     resolved = resolve_preview(
-        cli=overrides.preview, env_preview=env_preview,
-        config=preview_config[0] if preview_config else None, features=features,
+        cli=overrides.preview,
+        env_preview=env_preview,
+        config=preview_config[0] if preview_config else None,
+        features=features,
     )
     warnings.extend(resolved.warnings)
     preview_where = {
         "cli": "cli --preview" if overrides.preview else "cli --no-preview",
         "env-preview": f"env {names.UV_PREVIEW}",
         "config": preview_config[1] if preview_config else "",
-        "features": "cli --preview-features" if cli_features
+        "features": "cli --preview-features"
+        if cli_features
         else f"env {names.UV_PREVIEW_FEATURES}",
     }.get(resolved.decided_by)
     if preview_where:

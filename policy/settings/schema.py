@@ -47,8 +47,10 @@ def generate() -> dict[str, str]:
         "settings.json": Settings.model_json_schema(),
         "tool-keyring-policy.json": KeyringPolicyOptions.model_json_schema(by_alias=True),
     }
-    return {name: json.dumps(schema, indent=2, sort_keys=False) + "\n"
-            for name, schema in schemas.items()}
+    return {
+        name: json.dumps(schema, indent=2, sort_keys=False) + "\n"
+        for name, schema in schemas.items()
+    }
 
 
 def write(directory: Path) -> list[Path]:

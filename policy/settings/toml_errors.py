@@ -105,7 +105,7 @@ def syntax_error(text: str, error: Exception) -> str:
     final = lines[last - 1].rstrip("\r")
     span = Span(last, len(final) + 1, 1)
     wording = end["message"] if end else message
-    if wording == "Expected \"'\"":
+    if wording == 'Expected "\'"':
         wording = "invalid literal string, expected `'`"
     elif wording == "Invalid value" and final.count("[") > final.count("]"):
         wording = "unclosed array, expected `]`"

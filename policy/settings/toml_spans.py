@@ -159,8 +159,10 @@ class _Scanner:
                 if self.peek() == ",":
                     self.pos += 1
         else:
-            while self.peek() and self.peek() not in ",]}\n#" and not (
-                self.peek() in " \t" and not _datetime_space(self.text, self.pos)
+            while (
+                self.peek()
+                and self.peek() not in ",]}\n#"
+                and not (self.peek() in " \t" and not _datetime_space(self.text, self.pos))
             ):
                 self.pos += 1
         self.spans.values.setdefault(path, self.span(start, self.pos))

@@ -45,21 +45,27 @@ def fake(tmp_path: Path) -> Fake:
     bin_dir = tmp_path / "bin"
     fake_keyring.install(bin_dir)
     log = tmp_path / "calls.jsonl"
-    env = {**services.isolated_home(tmp_path), "PATH": f"{bin_dir}{os.pathsep}{os.defpath}",
-           "FAKE_KEYRING_LOG": str(log),
-           "FAKE_KEYRING_ANSWERS": json.dumps({
-               f"127.0.0.1:8080 {services.USER}": f"{SECRET} \t\n",
-               "127.0.0.1:8080": f"{services.USER}\n{SECRET}\n",
-           })}
+    env = {
+        **services.isolated_home(tmp_path),
+        "PATH": f"{bin_dir}{os.pathsep}{os.defpath}",
+        "FAKE_KEYRING_LOG": str(log),
+        "FAKE_KEYRING_ANSWERS": json.dumps(
+            {
+                f"127.0.0.1:8080 {services.USER}": f"{SECRET} \t\n",
+                "127.0.0.1:8080": f"{services.USER}\n{SECRET}\n",
+            }
+        ),
+    }
     return Fake(env, log)
 
 
 def policy_decision(username: str | None) -> Decision:
     """The real policy's decision for the subprocess provider (`always` without a username)."""
     authenticate = AuthPolicy.AUTO if username else AuthPolicy.ALWAYS
-    settings = Settings(keyring_provider=KeyringProvider.SUBPROCESS,
-                        indexes=(IndexSettings(name="private", url=INDEX,
-                                               authenticate=authenticate),))
+    settings = Settings(
+        keyring_provider=KeyringProvider.SUBPROCESS,
+        indexes=(IndexSettings(name="private", url=INDEX, authenticate=authenticate),),
+    )
     return decide(settings, INDEX + "peerpkg/", username)
 
 
@@ -70,7 +76,9 @@ def test_uv_argv_order_and_trimmed_password(fake: Fake) -> None:
     assert (found.username, found.password_value) == (services.USER, SECRET)
     assert found.source is CredentialSource.SUBPROCESS_KEYRING
     assert [c["argv"] for c in fake.calls()] == [
-        ["get", INDEX, services.USER], ["get", "127.0.0.1:8080", services.USER]]
+        ["get", INDEX, services.USER],
+        ["get", "127.0.0.1:8080", services.USER],
+    ]
     assert all(c["stdin"] == "" for c in fake.calls())
 
 
@@ -80,7 +88,9 @@ def test_creds_mode_without_username(fake: Fake) -> None:
     assert found is not None
     assert (found.username, found.password_value) == (services.USER, SECRET)
     assert [c["argv"] for c in fake.calls()] == [
-        ["get", INDEX, "--mode", "creds"], ["get", "127.0.0.1:8080", "--mode", "creds"]]
+        ["get", INDEX, "--mode", "creds"],
+        ["get", "127.0.0.1:8080", "--mode", "creds"],
+    ]
 
 
 def test_non_zero_exit_is_a_quiet_miss(fake: Fake, caplog: pytest.LogCaptureFixture) -> None:
@@ -90,8 +100,9 @@ def test_non_zero_exit_is_a_quiet_miss(fake: Fake, caplog: pytest.LogCaptureFixt
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
-def test_hanging_command_is_killed_at_the_deadline(fake: Fake,
-                                                   caplog: pytest.LogCaptureFixture) -> None:
+def test_hanging_command_is_killed_at_the_deadline(
+    fake: Fake, caplog: pytest.LogCaptureFixture
+) -> None:
     fake.env["FAKE_KEYRING_MODE"] = "hang"
     sources = CredentialSources(env=fake.env, subprocess=fake.backend(timeout=1.0))
     started = time.monotonic()
@@ -138,8 +149,9 @@ def test_old_keyring_without_mode_warns_once_with_uvs_text(
     assert len(fake.calls()) == 3
 
 
-def test_missing_executable_is_one_debug_line(tmp_path: Path,
-                                              caplog: pytest.LogCaptureFixture) -> None:
+def test_missing_executable_is_one_debug_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     env = {**services.isolated_home(tmp_path), "PATH": str(tmp_path / "empty")}
     sources = CredentialSources(env=env, subprocess=SubprocessKeyring(env=env), timeout=5)
     with caplog.at_level(logging.DEBUG, logger="policy"):
@@ -154,9 +166,12 @@ def test_missing_executable_is_one_debug_line(tmp_path: Path,
 
 
 def _real_env(secret_service: services.SecretService) -> dict[str, str]:
-    return {**os.environ, **secret_service.env,
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-            "PYTHON_KEYRING_BACKEND": "keyring.backends.SecretService.Keyring"}
+    return {
+        **os.environ,
+        **secret_service.env,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.SecretService.Keyring",
+    }
 
 
 class TestRealKeyringCommandOnSecretService(BackendContract):
@@ -170,17 +185,33 @@ class TestRealKeyringCommandOnSecretService(BackendContract):
         return SubprocessKeyring(env=self.env, timeout=20)
 
 
-def test_real_command_reads_what_uv_stored(secret_service: services.SecretService,
-                                           index_server: services.IndexServer) -> None:
+def test_real_command_reads_what_uv_stored(
+    secret_service: services.SecretService, index_server: services.IndexServer
+) -> None:
     import subprocess
 
     env = _real_env(secret_service)
     uv = str(Path(sys.executable).parent / "uv")
     services.require(Path(uv).exists(), "uv")
     done = subprocess.run(
-        [uv, "auth", "login", index_server.simple_url, "--username", "kc-user", "--password",
-         SECRET, "--preview-features", "native-auth"],
-        env=env, capture_output=True, text=True, timeout=60, check=False)
+        [
+            uv,
+            "auth",
+            "login",
+            index_server.simple_url,
+            "--username",
+            "kc-user",
+            "--password",
+            SECRET,
+            "--preview-features",
+            "native-auth",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     try:
         backend = SubprocessKeyring(env=env, timeout=20)
@@ -189,9 +220,22 @@ def test_real_command_reads_what_uv_stored(secret_service: services.SecretServic
         assert found is not None
         assert found.password_value == SECRET
     finally:
-        subprocess.run([uv, "auth", "logout", index_server.simple_url, "--username", "kc-user",
-                        "--preview-features", "native-auth"], env=env, capture_output=True,
-                       timeout=60, check=False)
+        subprocess.run(
+            [
+                uv,
+                "auth",
+                "logout",
+                index_server.simple_url,
+                "--username",
+                "kc-user",
+                "--preview-features",
+                "native-auth",
+            ],
+            env=env,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
 
 
 def test_no_username_without_creds_mode_runs_nothing(fake: Fake) -> None:
@@ -203,20 +247,28 @@ def test_no_username_without_creds_mode_runs_nothing(fake: Fake) -> None:
 # ------------------------------------------------------------------ with the real policy
 
 
-@pytest.mark.parametrize(("username", "authenticate", "argvs"), [
-    (services.USER, "auto", [["get", INDEX, services.USER],
-                             ["get", "127.0.0.1:8080", services.USER]]),
-    (None, "always", [["get", INDEX, "--mode", "creds"],
-                      ["get", "127.0.0.1:8080", "--mode", "creds"]]),
-    (None, "auto", []),
-])
+@pytest.mark.parametrize(
+    ("username", "authenticate", "argvs"),
+    [
+        (
+            services.USER,
+            "auto",
+            [["get", INDEX, services.USER], ["get", "127.0.0.1:8080", services.USER]],
+        ),
+        (
+            None,
+            "always",
+            [["get", INDEX, "--mode", "creds"], ["get", "127.0.0.1:8080", "--mode", "creds"]],
+        ),
+        (None, "auto", []),
+    ],
+)
 def test_decide_then_find_calls_the_command_as_uv(
     fake: Fake, username: str | None, authenticate: str, argvs: list[list[str]]
 ) -> None:
     settings = Settings(
         keyring_provider=KeyringProvider.SUBPROCESS,
-        indexes=(IndexSettings(name="private", url=INDEX,
-                               authenticate=AuthPolicy(authenticate)),),
+        indexes=(IndexSettings(name="private", url=INDEX, authenticate=AuthPolicy(authenticate)),),
     )
     decision = decide(settings, INDEX + "peerpkg/", username)
     sources = CredentialSources(env=fake.env, subprocess=fake.backend(), timeout=5)

@@ -46,22 +46,29 @@ def _audit_env(tmp_path: Path, server: services.IndexServer) -> dict[str, str]:
     return env
 
 
-def _run(env: dict[str, str], cwd: Path, *args: str,
-         stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "policy", "-vv", *args], env=env, cwd=cwd,
-                          input=stdin, capture_output=True, text=True, timeout=120, check=False)
+def _run(
+    env: dict[str, str], cwd: Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "policy", "-vv", *args],
+        env=env,
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
-def _assert_clean(done: subprocess.CompletedProcess[str], *, stdout_may_hold: bool = False
-                  ) -> None:
+def _assert_clean(done: subprocess.CompletedProcess[str], *, stdout_may_hold: bool = False) -> None:
     streams = [("stderr", done.stderr)] + ([] if stdout_may_hold else [("stdout", done.stdout)])
     for name, text in streams:
         assert SECRET not in text, f"{name} of {done.args[3:]} leaks the password"
         assert BASIC not in text, f"{name} of {done.args[3:]} leaks the Authorization value"
 
 
-def test_no_command_leaks_the_password(tmp_path: Path,
-                                       index_server: services.IndexServer) -> None:
+def test_no_command_leaks_the_password(tmp_path: Path, index_server: services.IndexServer) -> None:
     env = _audit_env(tmp_path, index_server)
     project = tmp_path / "project"
     url = f"http://{services.USER}:{SECRET}@127.0.0.1:{index_server.port}/simple/"
@@ -69,8 +76,18 @@ def test_no_command_leaks_the_password(tmp_path: Path,
     # The credentials file holds the password too (uv's plaintext store).
     login = _run(env, project, "auth", "login", url, "--password", "-", stdin=SECRET + "\n")
     assert login.returncode in (0, 2), login.stderr  # 2: uv refuses a password given twice
-    login = _run(env, project, "auth", "login", index_server.simple_url,
-                 "--username", services.USER, "--password", "-", stdin=SECRET + "\n")
+    login = _run(
+        env,
+        project,
+        "auth",
+        "login",
+        index_server.simple_url,
+        "--username",
+        services.USER,
+        "--password",
+        "-",
+        stdin=SECRET + "\n",
+    )
     assert login.returncode == 0, login.stderr
 
     runs = [
@@ -81,12 +98,19 @@ def test_no_command_leaks_the_password(tmp_path: Path,
         _run(env, project, "fetch", "peerpkg", "--format", "json"),
         _run(env, project, "fetch", "peerpkg", "--download", "--dest", str(tmp_path / "dl")),
         # The keyring now holds the password (stored after the fetch): read it back from there.
-        _run({k: v for k, v in env.items() if not k.startswith("UV_INDEX_")}, project,
-             "fetch", "peerpkg", "--index-url", index_server.simple_url, "--format", "json"),
+        _run(
+            {k: v for k, v in env.items() if not k.startswith("UV_INDEX_")},
+            project,
+            "fetch",
+            "peerpkg",
+            "--index-url",
+            index_server.simple_url,
+            "--format",
+            "json",
+        ),
         _run(env, project, "fetch", "no-such-project"),
         _run(env, project, "auth", "dir"),
-        _run(env, project, "auth", "logout", index_server.simple_url, "--username",
-             services.USER),
+        _run(env, project, "auth", "logout", index_server.simple_url, "--username", services.USER),
         _run(env, tmp_path, "demo"),
     ]
     for done in runs:
@@ -101,11 +125,22 @@ def test_auth_token_prints_the_password_on_stdout_only(
 ) -> None:
     env = _audit_env(tmp_path, index_server)
     project = tmp_path / "project"
-    login = _run(env, project, "auth", "login", index_server.simple_url, "--username",
-                 services.USER, "--password", "-", stdin=SECRET + "\n")
+    login = _run(
+        env,
+        project,
+        "auth",
+        "login",
+        index_server.simple_url,
+        "--username",
+        services.USER,
+        "--password",
+        "-",
+        stdin=SECRET + "\n",
+    )
     assert login.returncode == 0, login.stderr
-    token = _run(env, project, "auth", "token", index_server.simple_url, "--username",
-                 services.USER)
+    token = _run(
+        env, project, "auth", "token", index_server.simple_url, "--username", services.USER
+    )
     assert token.returncode == 0, token.stderr
     assert token.stdout == SECRET + "\n"
     _assert_clean(token, stdout_may_hold=True)

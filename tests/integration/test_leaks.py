@@ -49,10 +49,18 @@ def _env(home: dict[str, str], **extra: str) -> dict[str, str]:
     return {**keep, **home, "PYTHONPATH": str(ROOT), "UV_NO_CONFIG": "1", **extra}
 
 
-def ours(env: dict[str, str], *args: str, stdin: str | None = None,
-         allow_stdout: bool = False) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "policy", "-vv", *args], env=env, input=stdin,
-                          capture_output=True, text=True, timeout=60, check=False)
+def ours(
+    env: dict[str, str], *args: str, stdin: str | None = None, allow_stdout: bool = False
+) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "policy", "-vv", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert SECRET not in done.stderr, (args, done.stderr)
     if not allow_stdout:
         assert SECRET not in done.stdout, (args, done.stdout)
@@ -60,8 +68,9 @@ def ours(env: dict[str, str], *args: str, stdin: str | None = None,
 
 
 @pytest.fixture
-def in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-               capsys: pytest.CaptureFixture[str]) -> Iterator[dict[str, str]]:
+def in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[dict[str, str]]:
     """`keyring-policy -vv ...` in this process (fast), with a private home; restores logging."""
     home = services.isolated_home(tmp_path)
     for name, value in _env(home).items():
@@ -73,8 +82,12 @@ def in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     logger.handlers[:], logger.propagate, logger.level = saved
 
 
-def run_in_process(capsys: pytest.CaptureFixture[str], *args: str, stdin: str | None = None,
-                   allow_stdout: bool = False) -> tuple[int, str, str]:
+def run_in_process(
+    capsys: pytest.CaptureFixture[str],
+    *args: str,
+    stdin: str | None = None,
+    allow_stdout: bool = False,
+) -> tuple[int, str, str]:
     import io
 
     from policy.cli import main as cli
@@ -92,8 +105,9 @@ def run_in_process(capsys: pytest.CaptureFixture[str], *args: str, stdin: str | 
     return code, out, err
 
 
-def test_auth_commands_never_print_the_password(in_process: dict[str, str],
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_auth_commands_never_print_the_password(
+    in_process: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     def run(*args: str, stdin: str | None = None) -> int:
         return run_in_process(capsys, *args, stdin=stdin)[0]
 
@@ -122,8 +136,10 @@ def test_native_auth_commands_never_print_the_password(
 ) -> None:
     env = _env(secret_service.env)
     flags = ("--preview-features", "native-auth")
-    assert ours(env, "auth", "login", URL, "-u", "leak-a", "--password", SECRET,
-                *flags).returncode == 0
+    assert (
+        ours(env, "auth", "login", URL, "-u", "leak-a", "--password", SECRET, *flags).returncode
+        == 0
+    )
     token = ours(env, "auth", "token", URL, "-u", "leak-a", *flags, allow_stdout=True)
     assert token.stdout == SECRET + "\n"
     assert ours(env, "auth", "logout", URL, "-u", "leak-a", *flags).returncode == 0
@@ -137,9 +153,11 @@ def test_native_auth_commands_never_print_the_password(
 
 
 def _settings(provider: KeyringProvider, authenticate: AuthPolicy = AuthPolicy.AUTO) -> Settings:
-    return Settings(keyring_provider=provider,
-                    preview=Preview(features=frozenset({NATIVE_AUTH})),
-                    indexes=(IndexSettings(name="private", url=URL, authenticate=authenticate),))
+    return Settings(
+        keyring_provider=provider,
+        preview=Preview(features=frozenset({NATIVE_AUTH})),
+        indexes=(IndexSettings(name="private", url=URL, authenticate=authenticate),),
+    )
 
 
 def _text_of(result: object) -> str:
@@ -147,7 +165,9 @@ def _text_of(result: object) -> str:
 
 
 def test_lookup_paths_never_log_the_password(
-    tmp_path: Path, secret_service: services.SecretService, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    secret_service: services.SecretService,
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     for name, value in secret_service.env.items():
@@ -155,16 +175,22 @@ def test_lookup_paths_never_log_the_password(
     home = services.isolated_home(tmp_path)
     bin_dir = tmp_path / "bin"
     fake_keyring.install(bin_dir)
-    env = {**home, "PATH": f"{bin_dir}{os.pathsep}{os.defpath}",
-           "FAKE_KEYRING_ANSWERS": json.dumps({"127.0.0.1:8651 alice": SECRET,
-                                               "127.0.0.1:8651": f"alice\n{SECRET}"})}
+    env = {
+        **home,
+        "PATH": f"{bin_dir}{os.pathsep}{os.defpath}",
+        "FAKE_KEYRING_ANSWERS": json.dumps(
+            {"127.0.0.1:8651 alice": SECRET, "127.0.0.1:8651": f"alice\n{SECRET}"}
+        ),
+    }
     from keyring.backends.SecretService import Keyring
 
     native = NativeKeyring(Keyring(), timeout=10)
     store_service = f"uv-credentials:{URL}"
     seen: list[object] = []
-    with caplog.at_level(logging.DEBUG, logger="policy"), \
-            warnings.catch_warnings(record=True) as caught:
+    with (
+        caplog.at_level(logging.DEBUG, logger="policy"),
+        warnings.catch_warnings(record=True) as caught,
+    ):
         warnings.simplefilter("always")
         # the keyring command: hit with and without a username, then every failure mode
         for mode in ("answer", "garbage", "traceback", "old", "hang"):
@@ -172,8 +198,9 @@ def test_lookup_paths_never_log_the_password(
             command = SubprocessKeyring(env=env, timeout=1.0 if mode == "hang" else 10)
             sources = CredentialSources(env=env, subprocess=command, native=MemoryKeyring())
             for username, authenticate in (("alice", AuthPolicy.AUTO), (None, AuthPolicy.ALWAYS)):
-                decision = decide(_settings(KeyringProvider.SUBPROCESS, authenticate),
-                                  URL + "peerpkg/", username)
+                decision = decide(
+                    _settings(KeyringProvider.SUBPROCESS, authenticate), URL + "peerpkg/", username
+                )
                 seen.append(sources.find(decision, username))
             if mode == "hang":
                 break
@@ -192,14 +219,16 @@ def test_lookup_paths_never_log_the_password(
             native.delete(store_service, "alice")
         # netrc and the credentials file
         Path(home["HOME"], ".netrc").write_text(
-            f"machine 127.0.0.1 login alice password {SECRET}\n")
+            f"machine 127.0.0.1 login alice password {SECRET}\n"
+        )
         seen.append(CredentialSources(env=home, native=MemoryKeyring()).find(decision, "alice"))
         Path(home["HOME"], ".netrc").unlink()
         CredentialStore.from_env(home).insert("http://127.0.0.1:8651/", "alice", SECRET)
         seen.append(CredentialSources(env=home, native=MemoryKeyring()).find(decision, None))
         # a broken netrc and a broken credentials file, both holding the password
         Path(home["HOME"], ".netrc").write_text(
-            f"machine 127.0.0.1 login alice password {SECRET}\n{SECRET} toplevel\n")
+            f"machine 127.0.0.1 login alice password {SECRET}\n{SECRET} toplevel\n"
+        )
         store = CredentialStore.from_env(home)
         store.path.write_text(f'[[credential]\npassword = "{SECRET}"\n')
         seen.append(CredentialSources(env=home, native=MemoryKeyring()).find(decision, None))

@@ -26,8 +26,9 @@ def _collect_keyring_sockets() -> Iterator[None]:
 
 
 @pytest.fixture
-def bus(secret_service: services.SecretService,
-        monkeypatch: pytest.MonkeyPatch) -> Iterator[services.SecretService]:
+def bus(
+    secret_service: services.SecretService, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[services.SecretService]:
     """Point this process's D-Bus session (read by secretstorage) at the private service."""
     for name, value in secret_service.env.items():
         monkeypatch.setenv(name, value)
@@ -51,8 +52,9 @@ class TestNativeOnSecretService(BackendContract):
         return NativeKeyring(_secret_service_keyring(), timeout=10)
 
 
-def test_locked_collection_is_unavailable_quickly(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_locked_collection_is_unavailable_quickly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import secretstorage
 
     with services.secret_service(tmp_path) as private:
@@ -74,8 +76,9 @@ def test_locked_collection_is_unavailable_quickly(tmp_path: Path,
 
 
 @pytest.mark.parametrize("address", [None, "unix:path=/nonexistent/kp-bus"])
-def test_no_dbus_session_is_unavailable(monkeypatch: pytest.MonkeyPatch,
-                                        address: str | None) -> None:
+def test_no_dbus_session_is_unavailable(
+    monkeypatch: pytest.MonkeyPatch, address: str | None
+) -> None:
     if address is None:
         monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     else:

@@ -23,10 +23,16 @@ pytestmark = pytest.mark.integration
 
 H = "http://127.0.0.1:9"
 PROJECT = '[project]\nname = "demo"\nversion = "0.1.0"\n'
-CONFIG = (f'index-url = "{H}/cfg-default/"\nextra-index-url = ["{H}/cfg-extra/"]\n'
-          f'find-links = ["{H}/cfg-flat/"]\n[[index]]\nname = "cfg"\nurl = "{H}/cfg-index/"\n')
-FLAGS: dict[str, Any] = {"index": (f"c={H}/cli-index/",), "extra_index_url": (f"{H}/cli-extra/",),
-                         "index_url": f"{H}/cli-default/", "find_links": (f"{H}/cli-flat/",)}
+CONFIG = (
+    f'index-url = "{H}/cfg-default/"\nextra-index-url = ["{H}/cfg-extra/"]\n'
+    f'find-links = ["{H}/cfg-flat/"]\n[[index]]\nname = "cfg"\nurl = "{H}/cfg-index/"\n'
+)
+FLAGS: dict[str, Any] = {
+    "index": (f"c={H}/cli-index/",),
+    "extra_index_url": (f"{H}/cli-extra/",),
+    "index_url": f"{H}/cli-default/",
+    "find_links": (f"{H}/cli-flat/",),
+}
 
 
 @dataclass(frozen=True)
@@ -39,73 +45,141 @@ class Setup:
 
 
 SETUPS = [
-    Setup("flags-and-config", {"proj/pyproject.toml": PROJECT, "proj/uv.toml": CONFIG},
-          flags=FLAGS),
-    Setup("masked-tool-uv", {"proj/uv.toml": CONFIG, "proj/pyproject.toml": PROJECT +
-                             '[tool.uv]\nlink-mode = "copy"\npreview = true\n'
-                             'keyring-provider = "subprocess"\n'
-                             f'[[tool.uv.index]]\nname = "p"\nurl = "{H}/p/"\n'}),
-    Setup("env-lists", {"proj/pyproject.toml": PROJECT, "proj/uv.toml": CONFIG},
-          env={"UV_INDEX": f"e={H}/env-index/ {H}/env-index2/",
-               "UV_EXTRA_INDEX_URL": f"{H}/env-extra/", "UV_FIND_LINKS": f"{H}/f1/,{H}/f2/",
-               "UV_DEFAULT_INDEX": f"d={H}/env-default/"}),
-    Setup("flag-replaces-env", {"proj/pyproject.toml": PROJECT},
-          env={"UV_INDEX": f"e={H}/env-index/", "UV_FIND_LINKS": f"{H}/f1/"},
-          flags={"index": (f"{H}/cli-index/",), "find_links": (f"{H}/cli-flat/",)}),
-    Setup("invalid-adjacent-tool-uv-no-warning", {
-        "proj/uv.toml": 'link-mode = "copy"\n',
-        "proj/pyproject.toml": PROJECT + '[tool.uv]\nbogus = 1\n'
-                               'keyring-provider = "subprocess"\n'}),
-    Setup("empty-adjacent-tool-uv-no-warning", {
-        "proj/uv.toml": 'link-mode = "copy"\n', "proj/pyproject.toml": PROJECT + "[tool.uv]\n"}),
-    Setup("flag-index-keeps-env-default", {"proj/pyproject.toml": PROJECT},
-          env={"UV_DEFAULT_INDEX": f"d={H}/env-default/", "UV_EXTRA_INDEX_URL": f"{H}/e/"},
-          flags={"index": (f"{H}/cli-index/",), "find_links": (f"{H}/cli-flat/",)}),
-    Setup("three-files", {
-        "proj/pyproject.toml": PROJECT,
-        "proj/uv.toml": f'extra-index-url = ["{H}/p/"]\n[[index]]\nname = "same"\nurl = "{H}/1/"\n',
-        "home/.config/uv/uv.toml": f'extra-index-url = ["{H}/u/"]\n'
-                                   'keyring-provider = "subprocess"\n'
-                                   f'[[index]]\nname = "same"\nurl = "{H}/2/"\ndefault = true\n',
-        "xdg-system/uv/uv.toml": f'extra-index-url = ["{H}/s/"]\npreview = true\n',
-    }),
-    Setup("pip-sections", {
-        "proj/pyproject.toml": PROJECT,
-        "proj/uv.toml": f'keyring-provider = "disabled"\nindex-url = "{H}/top/"\n'
-                        f'extra-index-url = ["{H}/top-extra/"]\n',
-        "home/.config/uv/uv.toml": f'[pip]\nkeyring-provider = "subprocess"\n'
-                                   f'index-url = "{H}/pip/"\n'
-                                   f'extra-index-url = ["{H}/pip-extra/"]\n',
-    }),
-    Setup("default-index-flag", {
-        "proj/pyproject.toml": PROJECT,
-        "proj/uv.toml": f'[[index]]\nname = "cfgdef"\nurl = "{H}/cfgdef/"\ndefault = true\n'},
-          flags={"default_index": f"flagdef={H}/flagdef/"}),
-    Setup("no-index", {"proj/pyproject.toml": PROJECT,
-                       "proj/uv.toml": "no-index = true\n" + CONFIG}),
-    Setup("preview-layers", {
-        "proj/pyproject.toml": PROJECT, "proj/uv.toml": 'preview-features = ["pylock", "bogus"]\n',
-        "home/.config/uv/uv.toml": "preview = true\n"}),
-    Setup("preview-env-list", {"proj/pyproject.toml": PROJECT,
-                               "proj/uv.toml": 'preview-features = ["pylock", "bogus"]\n'},
-          env={"UV_PREVIEW_FEATURES": "native-auth,format"}),
-    Setup("config-all-masks-cli-list-but-warns", {"proj/pyproject.toml": PROJECT,
-                                                  "proj/uv.toml": "preview = true\n"},
-          flags={"preview_features": ("bogus-cli",)}),
-    Setup("cli-preview-silences-list", {"proj/pyproject.toml": PROJECT},
-          flags={"preview": True, "preview_features": ("bogus-cli",)}),
-    Setup("env-preview-silences-list", {"proj/pyproject.toml": PROJECT},
-          env={"UV_PREVIEW": "1", "UV_PREVIEW_FEATURES": "bogus-env"}),
-    Setup("masked-config-list-not-warned", {
-        "proj/pyproject.toml": PROJECT, "proj/uv.toml": 'preview-features = ["bogus-cfg"]\n'},
-          env={"UV_PREVIEW_FEATURES": "pylock,bogus-env"}),
-    Setup("workspace-member", {
-        "proj/pyproject.toml": PROJECT + '[tool.uv]\nkeyring-provider = "subprocess"\n'
-                               '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
-        "proj/packages/a/pyproject.toml": PROJECT.replace("demo", "a") +
-        '[tool.uv]\nkeyring-provider = "disabled"\n'}, cwd="proj/packages/a"),
-    Setup("broken-child-pyproject", {"proj/uv.toml": 'keyring-provider = "subprocess"\n',
-                                     "proj/child/pyproject.toml": "[tool.uv\n"}, cwd="proj/child"),
+    Setup(
+        "flags-and-config", {"proj/pyproject.toml": PROJECT, "proj/uv.toml": CONFIG}, flags=FLAGS
+    ),
+    Setup(
+        "masked-tool-uv",
+        {
+            "proj/uv.toml": CONFIG,
+            "proj/pyproject.toml": PROJECT + '[tool.uv]\nlink-mode = "copy"\npreview = true\n'
+            'keyring-provider = "subprocess"\n'
+            f'[[tool.uv.index]]\nname = "p"\nurl = "{H}/p/"\n',
+        },
+    ),
+    Setup(
+        "env-lists",
+        {"proj/pyproject.toml": PROJECT, "proj/uv.toml": CONFIG},
+        env={
+            "UV_INDEX": f"e={H}/env-index/ {H}/env-index2/",
+            "UV_EXTRA_INDEX_URL": f"{H}/env-extra/",
+            "UV_FIND_LINKS": f"{H}/f1/,{H}/f2/",
+            "UV_DEFAULT_INDEX": f"d={H}/env-default/",
+        },
+    ),
+    Setup(
+        "flag-replaces-env",
+        {"proj/pyproject.toml": PROJECT},
+        env={"UV_INDEX": f"e={H}/env-index/", "UV_FIND_LINKS": f"{H}/f1/"},
+        flags={"index": (f"{H}/cli-index/",), "find_links": (f"{H}/cli-flat/",)},
+    ),
+    Setup(
+        "invalid-adjacent-tool-uv-no-warning",
+        {
+            "proj/uv.toml": 'link-mode = "copy"\n',
+            "proj/pyproject.toml": PROJECT + "[tool.uv]\nbogus = 1\n"
+            'keyring-provider = "subprocess"\n',
+        },
+    ),
+    Setup(
+        "empty-adjacent-tool-uv-no-warning",
+        {"proj/uv.toml": 'link-mode = "copy"\n', "proj/pyproject.toml": PROJECT + "[tool.uv]\n"},
+    ),
+    Setup(
+        "flag-index-keeps-env-default",
+        {"proj/pyproject.toml": PROJECT},
+        env={"UV_DEFAULT_INDEX": f"d={H}/env-default/", "UV_EXTRA_INDEX_URL": f"{H}/e/"},
+        flags={"index": (f"{H}/cli-index/",), "find_links": (f"{H}/cli-flat/",)},
+    ),
+    Setup(
+        "three-files",
+        {
+            "proj/pyproject.toml": PROJECT,
+            "proj/uv.toml": (
+                f'extra-index-url = ["{H}/p/"]\n[[index]]\nname = "same"\nurl = "{H}/1/"\n'
+            ),
+            "home/.config/uv/uv.toml": f'extra-index-url = ["{H}/u/"]\n'
+            'keyring-provider = "subprocess"\n'
+            f'[[index]]\nname = "same"\nurl = "{H}/2/"\ndefault = true\n',
+            "xdg-system/uv/uv.toml": f'extra-index-url = ["{H}/s/"]\npreview = true\n',
+        },
+    ),
+    Setup(
+        "pip-sections",
+        {
+            "proj/pyproject.toml": PROJECT,
+            "proj/uv.toml": f'keyring-provider = "disabled"\nindex-url = "{H}/top/"\n'
+            f'extra-index-url = ["{H}/top-extra/"]\n',
+            "home/.config/uv/uv.toml": f'[pip]\nkeyring-provider = "subprocess"\n'
+            f'index-url = "{H}/pip/"\n'
+            f'extra-index-url = ["{H}/pip-extra/"]\n',
+        },
+    ),
+    Setup(
+        "default-index-flag",
+        {
+            "proj/pyproject.toml": PROJECT,
+            "proj/uv.toml": f'[[index]]\nname = "cfgdef"\nurl = "{H}/cfgdef/"\ndefault = true\n',
+        },
+        flags={"default_index": f"flagdef={H}/flagdef/"},
+    ),
+    Setup(
+        "no-index", {"proj/pyproject.toml": PROJECT, "proj/uv.toml": "no-index = true\n" + CONFIG}
+    ),
+    Setup(
+        "preview-layers",
+        {
+            "proj/pyproject.toml": PROJECT,
+            "proj/uv.toml": 'preview-features = ["pylock", "bogus"]\n',
+            "home/.config/uv/uv.toml": "preview = true\n",
+        },
+    ),
+    Setup(
+        "preview-env-list",
+        {
+            "proj/pyproject.toml": PROJECT,
+            "proj/uv.toml": 'preview-features = ["pylock", "bogus"]\n',
+        },
+        env={"UV_PREVIEW_FEATURES": "native-auth,format"},
+    ),
+    Setup(
+        "config-all-masks-cli-list-but-warns",
+        {"proj/pyproject.toml": PROJECT, "proj/uv.toml": "preview = true\n"},
+        flags={"preview_features": ("bogus-cli",)},
+    ),
+    Setup(
+        "cli-preview-silences-list",
+        {"proj/pyproject.toml": PROJECT},
+        flags={"preview": True, "preview_features": ("bogus-cli",)},
+    ),
+    Setup(
+        "env-preview-silences-list",
+        {"proj/pyproject.toml": PROJECT},
+        env={"UV_PREVIEW": "1", "UV_PREVIEW_FEATURES": "bogus-env"},
+    ),
+    Setup(
+        "masked-config-list-not-warned",
+        {"proj/pyproject.toml": PROJECT, "proj/uv.toml": 'preview-features = ["bogus-cfg"]\n'},
+        env={"UV_PREVIEW_FEATURES": "pylock,bogus-env"},
+    ),
+    Setup(
+        "workspace-member",
+        {
+            "proj/pyproject.toml": PROJECT + '[tool.uv]\nkeyring-provider = "subprocess"\n'
+            '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+            "proj/packages/a/pyproject.toml": PROJECT.replace("demo", "a")
+            + '[tool.uv]\nkeyring-provider = "disabled"\n',
+        },
+        cwd="proj/packages/a",
+    ),
+    Setup(
+        "broken-child-pyproject",
+        {
+            "proj/uv.toml": 'keyring-provider = "subprocess"\n',
+            "proj/child/pyproject.toml": "[tool.uv\n",
+        },
+        cwd="proj/child",
+    ),
 ]
 
 
@@ -135,12 +209,16 @@ def test_uv_agrees(setup: Setup, pip: bool, tmp_path: Path) -> None:
     cwd = tmp_path / setup.cwd
     cwd.mkdir(parents=True, exist_ok=True)
     env = {
-        "PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"),
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path / "home"),
         "XDG_CONFIG_HOME": str(tmp_path / "home" / ".config"),
         "XDG_CONFIG_DIRS": str(tmp_path / "xdg-system"),
-        "UV_CACHE_DIR": str(tmp_path / "cache"), "UV_PYTHON_DOWNLOADS": "never",
-        "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
-        "NO_PROXY": "127.0.0.1,localhost", **setup.env,
+        "UV_CACHE_DIR": str(tmp_path / "cache"),
+        "UV_PYTHON_DOWNLOADS": "never",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "NO_PROXY": "127.0.0.1,localhost",
+        **setup.env,
     }
     provider, rows, out, err = uv_view(cwd, env, pip, uv_args(setup.flags))
     ours = load_settings(Overrides(pip=pip, **setup.flags), env, cwd)
@@ -155,8 +233,9 @@ def test_uv_agrees(setup: Setup, pip: bool, tmp_path: Path) -> None:
     settings_warnings = [
         block.removeprefix("warning: ").rstrip("\n")
         for block in re.split(r"\n(?=warning: )", err)
-        if block.startswith(("warning: Unknown preview", "warning: Found both",
-                             "warning: Failed to parse"))
+        if block.startswith(
+            ("warning: Unknown preview", "warning: Found both", "warning: Failed to parse")
+        )
     ]
     assert [w.split("\n\n")[0] for w in settings_warnings] == list(ours.warnings)
     assert _field(r"no_index: (true|false)", out) == str(ours.no_index).lower()

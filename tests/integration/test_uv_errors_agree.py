@@ -32,10 +32,10 @@ BAD = [
     '[[index]]\nname = "a"\nurl = 5\n',
     '[[index]]\nname = "a"\nurl = "https://x.example/"\ndefault = "yes"\n',
     'index = [{ name = "a", url = "https://x.example/", authenticate = "maybe" }]\n',
-    "index = [{ name = \"a\" }]\n",
+    'index = [{ name = "a" }]\n',
     'preview-features = [\n  "native-auth",\n  2,\n]\n',
     'preview-features = ["native-auth", "  "]\n',
-    'preview = 1\n',
+    "preview = 1\n",
     'keyring-provider = "subprocess"\nkeyring-provider = "disabled"\n',
     '[[index]]\nname = "a"\nurl = "https://alice:hunter2@x.example/"\nauthenticate = "nope"\n',
     'cache-dir = "/tmp"\nresolution = "highest"\nbogus = true\n',
@@ -51,12 +51,23 @@ def test_same_error(content: str, tmp_path: Path) -> None:
     assert UV is not None
     (tmp_path / "uv.toml").write_text(content, encoding="utf-8")
     (tmp_path / "requirements.in").write_text("")
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"), "UV_NO_SYSTEM_CONFIG": "1",
-           "UV_CACHE_DIR": str(tmp_path / "cache"), "HTTP_PROXY": "http://127.0.0.1:9",
-           "HTTPS_PROXY": "http://127.0.0.1:9"}
-    done = subprocess.run([UV, "--offline", "pip", "compile", "--show-settings",
-                           "requirements.in"], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=60, check=False)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path / "home"),
+        "UV_NO_SYSTEM_CONFIG": "1",
+        "UV_CACHE_DIR": str(tmp_path / "cache"),
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+    }
+    done = subprocess.run(
+        [UV, "--offline", "pip", "compile", "--show-settings", "requirements.in"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 2, done.stdout[:200]
     expected = adapt(done.stderr.removeprefix("error: ").rstrip("\n"))
     with pytest.raises(ConfigError) as raised:
@@ -78,16 +89,30 @@ def test_same_pyproject_warning(content: str, tmp_path: Path) -> None:
     assert UV is not None
     (tmp_path / "pyproject.toml").write_text(as_pyproject(content), encoding="utf-8")
     (tmp_path / "requirements.in").write_text("")
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"), "UV_NO_SYSTEM_CONFIG": "1",
-           "UV_CACHE_DIR": str(tmp_path / "cache"), "HTTP_PROXY": "http://127.0.0.1:9",
-           "HTTPS_PROXY": "http://127.0.0.1:9"}
-    done = subprocess.run([UV, "--offline", "pip", "compile", "--show-settings",
-                           "requirements.in"], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=60, check=False)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path / "home"),
+        "UV_NO_SYSTEM_CONFIG": "1",
+        "UV_CACHE_DIR": str(tmp_path / "cache"),
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+    }
+    done = subprocess.run(
+        [UV, "--offline", "pip", "compile", "--show-settings", "requirements.in"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     ours = load_settings(Overrides(pip=True), env, tmp_path)
     if done.returncode != 0:  # a TOML syntax error: uv's workspace loader fails hard
         assert ours.warnings and ours.warnings[0].startswith("Failed to parse `pyproject.toml`")
         return
-    uv_warnings = [block.removeprefix("warning: ").rstrip("\n")
-                   for block in done.stderr.split("\n\n") if block.startswith("warning: ")]
+    uv_warnings = [
+        block.removeprefix("warning: ").rstrip("\n")
+        for block in done.stderr.split("\n\n")
+        if block.startswith("warning: ")
+    ]
     assert [adapt(w).replace("hunter2", "****") for w in uv_warnings] == list(ours.warnings)

@@ -40,10 +40,19 @@ class Runner:
     env: dict[str, str]
     cwd: Path
 
-    def run(self, argv: Sequence[str],
-            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(list(argv), env=self.env, cwd=self.cwd, input=stdin,
-                              capture_output=True, text=True, timeout=60, check=False)
+    def run(
+        self, argv: Sequence[str], stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            list(argv),
+            env=self.env,
+            cwd=self.cwd,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
 
     def uv(self, *args: str) -> subprocess.CompletedProcess[str]:
         services.require(UV.exists(), "uv 0.13.9 (pip install '.[test]')")
@@ -54,10 +63,19 @@ class Runner:
 
 
 def _base_env(home: dict[str, str]) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items()
-            if k in {"PATH", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT"}}
-    return {**keep, **home, "PYTHONPATH": str(ROOT), "UV_NO_CONFIG": "1",
-            "UV_OFFLINE": "1", "NO_PROXY": "*"}
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if k in {"PATH", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT"}
+    }
+    return {
+        **keep,
+        **home,
+        "PYTHONPATH": str(ROOT),
+        "UV_NO_CONFIG": "1",
+        "UV_OFFLINE": "1",
+        "NO_PROXY": "*",
+    }
 
 
 @pytest.fixture
@@ -68,8 +86,9 @@ def text_store(tmp_path: Path) -> Runner:
 
 
 @pytest.fixture
-def native(tmp_path: Path, secret_service: services.SecretService,
-           monkeypatch: pytest.MonkeyPatch) -> Runner:
+def native(
+    tmp_path: Path, secret_service: services.SecretService, monkeypatch: pytest.MonkeyPatch
+) -> Runner:
     for name, value in secret_service.env.items():
         monkeypatch.setenv(name, value)  # for the in-process reads below
     return Runner(_base_env(secret_service.env), tmp_path)
@@ -105,11 +124,16 @@ def test_our_login_reads_in_uv(text_store: Runner) -> None:
     url = "http://127.0.0.1:8632/simple/"
     done = text_store.run(
         [sys.executable, "-m", "policy", "auth", "login", url, "-u", "alice", "--password", "-"],
-        stdin=SECRET + "\n")
+        stdin=SECRET + "\n",
+    )
     assert (done.returncode, done.stderr) == (
-        0, "Stored credentials for alice@http://127.0.0.1:8632/\n")
-    assert text_store.ours("auth", "login", "https://tok.example.com/t/", "--token", "TKN"
-                           ).returncode == 0
+        0,
+        "Stored credentials for alice@http://127.0.0.1:8632/\n",
+    )
+    assert (
+        text_store.ours("auth", "login", "https://tok.example.com/t/", "--token", "TKN").returncode
+        == 0
+    )
     assert stat.S_IMODE(store_path(text_store).stat().st_mode) == 0o600
     uv_token = text_store.uv("auth", "token", url, "--username", "alice")
     assert (uv_token.returncode, uv_token.stdout) == (0, SECRET + "\n")
@@ -138,7 +162,10 @@ def test_same_messages_and_exit_codes_as_uv(text_store: Runner, tmp_path: Path) 
         theirs = theirs_runner.uv("auth", *case)
         ours = text_store.ours("auth", *case)
         assert (ours.returncode, ours.stdout, ours.stderr) == (
-            theirs.returncode, theirs.stdout, theirs.stderr), case
+            theirs.returncode,
+            theirs.stdout,
+            theirs.stderr,
+        ), case
 
 
 def test_eight_concurrent_logins_lose_no_entry(text_store: Runner) -> None:
@@ -146,10 +173,24 @@ def test_eight_concurrent_logins_lose_no_entry(text_store: Runner) -> None:
     # write (seen with strace), so concurrent `uv auth login`s can drop each other's entries.
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "policy", "auth", "login", f"https://host{n}.example.com/",
-             "--username", f"user{n}", "--password", f"pw-{n}"],
-            env=text_store.env, cwd=text_store.cwd, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "policy",
+                "auth",
+                "login",
+                f"https://host{n}.example.com/",
+                "--username",
+                f"user{n}",
+                "--password",
+                f"pw-{n}",
+            ],
+            env=text_store.env,
+            cwd=text_store.cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for n in range(8)
     ]
     for process in processes:
@@ -157,7 +198,8 @@ def test_eight_concurrent_logins_lose_no_entry(text_store: Runner) -> None:
         assert process.returncode == 0, err
     entries = CredentialStore.from_env(text_store.env).load()
     assert sorted((e.service, e.username) for e in entries) == [
-        (f"https://host{n}.example.com/", f"user{n}") for n in range(8)]
+        (f"https://host{n}.example.com/", f"user{n}") for n in range(8)
+    ]
     uv_token = text_store.uv("auth", "token", "https://host5.example.com/", "-u", "user5")
     assert uv_token.stdout == "pw-5\n"
 
@@ -166,8 +208,9 @@ def test_eight_concurrent_logins_lose_no_entry(text_store: Runner) -> None:
 
 
 def native_settings() -> Settings:
-    return Settings(keyring_provider=KeyringProvider.NATIVE,
-                    preview=Preview(features=frozenset({NATIVE_AUTH})))
+    return Settings(
+        keyring_provider=KeyringProvider.NATIVE, preview=Preview(features=frozenset({NATIVE_AUTH}))
+    )
 
 
 def _secret_service_backend() -> NativeKeyring:
@@ -179,12 +222,20 @@ def _secret_service_backend() -> NativeKeyring:
 def test_uv_native_login_reads_here(native: Runner) -> None:
     port = 8641
     url = f"http://127.0.0.1:{port}/simple/"
-    done = native.uv("auth", "login", url, "--username", "alice", "--password", SECRET,
-                     "--preview-features", "native-auth")
+    done = native.uv(
+        "auth",
+        "login",
+        url,
+        "--username",
+        "alice",
+        "--password",
+        SECRET,
+        "--preview-features",
+        "native-auth",
+    )
     assert done.returncode == 0, done.stderr
     try:
-        ours = native.ours("auth", "token", url, "-u", "alice", "--preview-features",
-                           "native-auth")
+        ours = native.ours("auth", "token", url, "-u", "alice", "--preview-features", "native-auth")
         assert (ours.returncode, ours.stdout) == (0, SECRET + "\n")
         backend = _secret_service_backend()
         service = f"uv:http://127.0.0.1:{port}"
@@ -195,7 +246,8 @@ def test_uv_native_login_reads_here(native: Runner) -> None:
         # the real policy (native provider, index configured) finds it, with and without a
         # username
         settings = native_settings().model_copy(
-            update={"indexes": (IndexSettings(name="private", url=url),)})
+            update={"indexes": (IndexSettings(name="private", url=url),)}
+        )
         for username in ("alice", None):
             decision = decide(settings, url + "peerpkg/", username)
             sources = CredentialSources(env=native.env, native=backend)
@@ -205,19 +257,30 @@ def test_uv_native_login_reads_here(native: Runner) -> None:
             assert found.password_value == SECRET
         assert not store_path(native).exists()
     finally:
-        native.uv("auth", "logout", url, "--username", "alice", "--preview-features",
-                  "native-auth")
+        native.uv("auth", "logout", url, "--username", "alice", "--preview-features", "native-auth")
 
 
 def test_our_native_login_reads_in_uv(native: Runner) -> None:
     url = "http://127.0.0.1:8642/simple/"
-    done = native.ours("auth", "login", url, "--username", "bob", "--password", SECRET,
-                       "--preview-features", "native-auth")
+    done = native.ours(
+        "auth",
+        "login",
+        url,
+        "--username",
+        "bob",
+        "--password",
+        SECRET,
+        "--preview-features",
+        "native-auth",
+    )
     assert (done.returncode, done.stderr) == (
-        0, "Stored credentials for bob@http://127.0.0.1:8642/\n")
+        0,
+        "Stored credentials for bob@http://127.0.0.1:8642/\n",
+    )
     try:
-        theirs = native.uv("auth", "token", url, "--username", "bob", "--preview-features",
-                           "native-auth")
+        theirs = native.uv(
+            "auth", "token", url, "--username", "bob", "--preview-features", "native-auth"
+        )
         assert (theirs.returncode, theirs.stdout) == (0, SECRET + "\n")
     finally:
         out = native.ours("auth", "logout", url, "-u", "bob", "--preview-features", "native-auth")

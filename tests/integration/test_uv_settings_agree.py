@@ -36,14 +36,16 @@ def _field(pattern: str, block: str) -> str | None:
 def _rows(section: str) -> list[Row]:
     rows = []
     for block in re.split(r"\bIndex \{", section)[1:]:
-        rows.append((
-            _field(r'name: Some\(\s*IndexName\(\s*"([^"]*)"', block),
-            _field(r'given: Some\(\s*"([^"]*)"', block) or "",
-            _field(r"default: (true|false)", block) == "true",
-            _field(r"explicit: (true|false)", block) == "true",
-            (_field(r"format: (\w+)", block) or "").lower(),
-            (_field(r"authenticate: (\w+)", block) or "").lower(),
-        ))
+        rows.append(
+            (
+                _field(r'name: Some\(\s*IndexName\(\s*"([^"]*)"', block),
+                _field(r'given: Some\(\s*"([^"]*)"', block) or "",
+                _field(r"default: (true|false)", block) == "true",
+                _field(r"explicit: (true|false)", block) == "true",
+                (_field(r"format: (\w+)", block) or "").lower(),
+                (_field(r"authenticate: (\w+)", block) or "").lower(),
+            )
+        )
     return rows
 
 
@@ -59,19 +61,24 @@ def _search_order(rows: list[Row]) -> list[Row]:
     return regular + defaults
 
 
-def uv_view(directory: Path, env: dict[str, str], pip: bool,
-            args: list[str] | None = None) -> tuple[str, list[Row], str, str]:
+def uv_view(
+    directory: Path, env: dict[str, str], pip: bool, args: list[str] | None = None
+) -> tuple[str, list[Row], str, str]:
     """uv's provider and index rows (in search order, flat ones last), stdout and stderr."""
     assert UV is not None
     (directory / "requirements.in").write_text("")
-    command = [UV, "--offline", "pip", "compile", "--show-settings", "requirements.in"] if pip \
+    command = (
+        [UV, "--offline", "pip", "compile", "--show-settings", "requirements.in"]
+        if pip
         else [UV, "--offline", "lock", "--show-settings"]
+    )
     command += args or []
-    done = subprocess.run(command, cwd=directory, env=env, capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        command, cwd=directory, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     out = done.stdout
     assert "index_locations" in out, done.stderr
-    locations = out[out.index("index_locations"):]
+    locations = out[out.index("index_locations") :]
     simple, _, rest = locations.partition("flat_index:")
     flat, _, _ = rest.partition("no_index:")
     provider = _field(r"keyring_provider: (\w+)", out) or ""
@@ -80,32 +87,46 @@ def uv_view(directory: Path, env: dict[str, str], pip: bool,
 
 def our_row(index: IndexSettings, given: dict[str, str]) -> Row:
     # uv's Debug output shows URLs redacted, as ours does.
-    return (index.name, given.get(index.url, redact_url(index.url)), index.default, index.explicit,
-            index.format.value, index.authenticate.value)
+    return (
+        index.name,
+        given.get(index.url, redact_url(index.url)),
+        index.default,
+        index.explicit,
+        index.format.value,
+        index.authenticate.value,
+    )
 
 
 CASES = [(path, pip) for path in FILES for pip in (False, True) if pip or is_project(path)]
 
 
-@pytest.mark.parametrize(("source", "pip"), CASES,
-                         ids=[f"{p.stem}-{'pip' if pip else 'project'}" for p, pip in CASES])
+@pytest.mark.parametrize(
+    ("source", "pip"), CASES, ids=[f"{p.stem}-{'pip' if pip else 'project'}" for p, pip in CASES]
+)
 def test_uv_agrees(source: Path, pip: bool, tmp_path: Path) -> None:
     require(UV is not None, "the uv executable (pip install uv==0.13.9)")
     project = tmp_path / "proj"
     project.mkdir()
     place(source, project, local=True)
     env = {
-        "PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"),
-        "XDG_CONFIG_HOME": str(tmp_path / "home" / ".config"), "UV_NO_SYSTEM_CONFIG": "1",
-        "UV_CACHE_DIR": str(tmp_path / "cache"), "UV_PYTHON_DOWNLOADS": "never",
-        "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "home" / ".config"),
+        "UV_NO_SYSTEM_CONFIG": "1",
+        "UV_CACHE_DIR": str(tmp_path / "cache"),
+        "UV_PYTHON_DOWNLOADS": "never",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
         "NO_PROXY": "127.0.0.1,localhost",
     }
     provider, rows, _, _ = uv_view(project, env, pip)
     ours = load_settings(Overrides(pip=pip), env, project)
     # uv prints the URL as written; ours turns a relative path into a file URL.
-    given = {index.url: row[1] for index, row in zip(ours.indexes, rows, strict=False)
-             if not row[1].startswith("http")}
+    given = {
+        index.url: row[1]
+        for index, row in zip(ours.indexes, rows, strict=False)
+        if not row[1].startswith("http")
+    }
     expected_provider = provider
     if "[tool.keyring-policy]" in source.read_text():
         expected_provider = KeyringProvider.NATIVE.value  # our table, which uv ignores

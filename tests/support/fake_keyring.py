@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-SCRIPT = '''#!{python}
+SCRIPT = """#!{python}
 import json, os, sys, time
 argv = sys.argv[1:]
 stdin = sys.stdin.read()
@@ -49,7 +49,7 @@ if argv[:1] == ["get"]:
     sys.stdout.write(answer + "\\n")
     sys.exit(0)
 sys.exit(1)
-'''
+"""
 
 
 def install(directory: Path) -> Path:

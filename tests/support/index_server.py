@@ -39,13 +39,15 @@ def classify_authorization(header: str | None, users: dict[str, str]) -> dict[st
 
 
 class _RequestLog:
-    def __init__(self, app: Callable[..., Iterable[bytes]], path: str,
-                 users: dict[str, str]) -> None:
+    def __init__(
+        self, app: Callable[..., Iterable[bytes]], path: str, users: dict[str, str]
+    ) -> None:
         self.app, self.path, self.users = app, path, users
         self.lock = threading.Lock()
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
-                 ) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         record: dict[str, Any] = {
             "method": environ.get("REQUEST_METHOD"),
             "path": environ.get("PATH_INFO"),
@@ -102,14 +104,26 @@ def main() -> int:
         users: dict[str, str] = json.load(users_file)
     write_htpasswd(options.htpasswd, users)
 
-    config = Config.from_args([
-        "run", "-i", "127.0.0.1", "-p", str(options.port), "-a", "download,list,update",
-        "-P", options.htpasswd, "--disable-fallback", options.packages,
-    ])
+    config = Config.from_args(
+        [
+            "run",
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(options.port),
+            "-a",
+            "download,list,update",
+            "-P",
+            options.htpasswd,
+            "--disable-fallback",
+            options.packages,
+        ]
+    )
     app = pypiserver.setup_routes_from_config(pypiserver.app_from_config(config), config)
     logged = _RequestLog(app, options.log, users)
-    server = make_server("127.0.0.1", options.port, logged, server_class=_Server,
-                         handler_class=_QuietHandler)
+    server = make_server(
+        "127.0.0.1", options.port, logged, server_class=_Server, handler_class=_QuietHandler
+    )
 
     def stop(*_: object) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()

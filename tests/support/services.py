@@ -112,11 +112,24 @@ class IndexServer:
         self.port = free_port()
         self.log_path.write_text("")
         self._process = subprocess.Popen(
-            [sys.executable, str(HERE / "index_server.py"), "--port", str(self.port),
-             "--htpasswd", str(self.root / "htpasswd"), "--packages", str(packages),
-             "--log", str(self.log_path), "--users", str(users_file),
-             "--lifetime", str(self.lifetime)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                str(HERE / "index_server.py"),
+                "--port",
+                str(self.port),
+                "--htpasswd",
+                str(self.root / "htpasswd"),
+                "--packages",
+                str(packages),
+                "--log",
+                str(self.log_path),
+                "--users",
+                str(users_file),
+                "--lifetime",
+                str(self.lifetime),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -179,9 +192,16 @@ class SecretService:
     def start(self) -> SecretService:
         self.env = isolated_home(self.root)
         bus = subprocess.Popen(
-            ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1",
-             f"--address=unix:path={self.root / 'bus.sock'}"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            [
+                "dbus-daemon",
+                "--session",
+                "--nofork",
+                "--nopidfile",
+                "--print-address=1",
+                f"--address=unix:path={self.root / 'bus.sock'}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
         self._processes.append(bus)
         address = bus.stdout.readline().decode().strip()  # type: ignore[union-attr]
@@ -191,7 +211,9 @@ class SecretService:
         self.env["DBUS_SESSION_BUS_ADDRESS"] = address
         daemon = subprocess.Popen(
             ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
             env={**os.environ, **self.env},
         )
         self._processes.append(daemon)
@@ -209,8 +231,13 @@ class SecretService:
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            done = subprocess.run([sys.executable, "-c", probe], env={**os.environ, **self.env},
-                                  capture_output=True, timeout=20, check=False)
+            done = subprocess.run(
+                [sys.executable, "-c", probe],
+                env={**os.environ, **self.env},
+                capture_output=True,
+                timeout=20,
+                check=False,
+            )
             if done.returncode == 0:
                 return
             time.sleep(0.2)

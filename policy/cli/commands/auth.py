@@ -50,21 +50,23 @@ class AuthError(PolicyError):
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """`login`, `logout`, `token`, `dir`, each taking the global options too."""
 
-    sub = parser.add_subparsers(dest="auth_command", metavar="COMMAND",
-                                parser_class=type(parser))
+    sub = parser.add_subparsers(dest="auth_command", metavar="COMMAND", parser_class=type(parser))
     sub.required = True
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help_text, description=help_text,
-                              parents=[global_options(suppress=True)])
+        return sub.add_parser(
+            name, help=help_text, description=help_text, parents=[global_options(suppress=True)]
+        )
 
     login = command("login", "Store credentials for a service")
     login.add_argument("service", metavar="SERVICE")
     login.add_argument("-u", "--username", metavar="USERNAME")
     login.add_argument("--password", metavar="PASSWORD", help="the password, or - for stdin")
     login.add_argument("-t", "--token", metavar="TOKEN", help="a token, or - for stdin")
-    for name, help_text in (("logout", "Remove credentials for a service"),
-                            ("token", "Print the stored password or token of a service")):
+    for name, help_text in (
+        ("logout", "Remove credentials for a service"),
+        ("token", "Print the stored password or token of a service"),
+    ):
         other = command(name, help_text)
         other.add_argument("service", metavar="SERVICE")
         other.add_argument("-u", "--username", metavar="USERNAME")
@@ -161,24 +163,30 @@ def _native_auth(args: argparse.Namespace, env: Mapping[str, str]) -> bool:
 def _login(args: argparse.Namespace, env: Mapping[str, str], native: bool) -> int:
     if args.token is not None and (args.username is not None or args.password is not None):
         flag = "--username <USERNAME>" if args.username is not None else "--password <PASSWORD>"
-        raise _UsageError(f"the argument '{flag}' cannot be used with '--token <TOKEN>'\n\n"
-                          "For more information, try '--help'.")
+        raise _UsageError(
+            f"the argument '{flag}' cannot be used with '--token <TOKEN>'\n\n"
+            "For more information, try '--help'."
+        )
     service = _parse_service(args.service)
     url = strip_index_suffix(service.url)
 
     if args.username is not None and service.username is not None:
-        raise AuthError("Cannot specify a username both via the URL and CLI; found "
-                        f"`--username {args.username}` and `{service.username}`")
+        raise AuthError(
+            "Cannot specify a username both via the URL and CLI; found "
+            f"`--username {args.username}` and `{service.username}`"
+        )
     username = args.username if args.username is not None else service.username
     if args.token is not None:
         if username is not None and username != TOKEN_USERNAME:
-            raise AuthError("When using `--token`, a username cannot not be provided; "
-                            f"found: {username}")
+            raise AuthError(
+                f"When using `--token`, a username cannot not be provided; found: {username}"
+            )
         username = TOKEN_USERNAME
     if username is None:
         if not _interactive():
-            raise AuthError("No username provided; did you mean to provide `--username` or "
-                            "`--token`?")
+            raise AuthError(
+                "No username provided; did you mean to provide `--username` or `--token`?"
+            )
         sys.stderr.write("username: ")
         sys.stderr.flush()
         username = _read_stdin_line()
@@ -199,8 +207,7 @@ def _login(args: argparse.Namespace, env: Mapping[str, str], native: bool) -> in
     elif _interactive():
         password = SecretStr(getpass.getpass("password: "))
     else:
-        raise AuthError("No password provided; did you mean to provide `--password` or "
-                        "`--token`?")
+        raise AuthError("No password provided; did you mean to provide `--password` or `--token`?")
     if not password.get_secret_value():
         raise AuthError("Password cannot be empty")
 
@@ -208,8 +215,9 @@ def _login(args: argparse.Namespace, env: Mapping[str, str], native: bool) -> in
         try:
             _native_backend(env).set(NATIVE_PREFIX + native_target(url), username, password)
         except KeyringUnavailable as error:
-            raise AuthError("Unable to store credentials in the system keyring",
-                            str(error)) from None
+            raise AuthError(
+                "Unable to store credentials in the system keyring", str(error)
+            ) from None
     else:
         CredentialStore.from_env(env).insert(url, username, password)
     sys.stderr.write(f"Stored credentials for {_display(username, url)}\n")
@@ -220,8 +228,10 @@ def _logout(args: argparse.Namespace, env: Mapping[str, str], native: bool) -> i
     service = _parse_service(args.service)
     url = strip_index_suffix(service.url)
     if args.username is not None and service.username is not None:
-        raise AuthError("Cannot specify a username both via the URL and CLI; found "
-                        f"`--username {args.username}` and `{service.username}`")
+        raise AuthError(
+            "Cannot specify a username both via the URL and CLI; found "
+            f"`--username {args.username}` and `{service.username}`"
+        )
     username = args.username or service.username or TOKEN_USERNAME
     display = _display(username, url)
     if native:
@@ -230,8 +240,10 @@ def _logout(args: argparse.Namespace, env: Mapping[str, str], native: bool) -> i
         except KeyringUnavailable as error:
             raise AuthError(f"Unable to remove credentials for `{display}`", str(error)) from None
         if not removed:
-            raise AuthError(f"Unable to remove credentials for `{display}`",
-                            "No matching entry found in secure storage")
+            raise AuthError(
+                f"Unable to remove credentials for `{display}`",
+                "No matching entry found in secure storage",
+            )
     elif not CredentialStore.from_env(env).remove(url, username):
         raise AuthError(f"No matching entry found for `{display}`")
     sys.stderr.write(f"Removed credentials for {display}\n")

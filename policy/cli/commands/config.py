@@ -63,8 +63,10 @@ def to_text(settings: Settings) -> str:
         flags = [f"{key}={index[key]}" for key in ("format", "authenticate", "keyring")]
         flags += [key for key in ("default", "explicit") if index[key]]
         name = f"{index['name']}: " if index["name"] else ""
-        lines.append(f"  {position + 1}. {name}{index['url']}  [{', '.join(flags)}]"
-                     f"  ({sources.get(f'indexes[{position}]', index['origin'])})")
+        lines.append(
+            f"  {position + 1}. {name}{index['url']}  [{', '.join(flags)}]"
+            f"  ({sources.get(f'indexes[{position}]', index['origin'])})"
+        )
     lines.append("config files: " + (", ".join(data["config_files"]) or "none"))
     return "\n".join(lines) + "\n"
 

@@ -28,8 +28,13 @@ log = logging.getLogger("policy.explain")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """`URL` and `--username`."""
     parser.add_argument("url", metavar="URL", help="the URL an installer is about to request")
-    parser.add_argument("--username", "-u", metavar="NAME", default=None,
-                        help="a username already known for the request")
+    parser.add_argument(
+        "--username",
+        "-u",
+        metavar="NAME",
+        default=None,
+        help="a username already known for the request",
+    )
 
 
 def _check_url(url: str) -> None:
@@ -39,8 +44,10 @@ def _check_url(url: str) -> None:
     except ValueError as error:
         raise ConfigError(f"invalid value '{redact_url(url)}' for '<URL>': {error}") from None
     if not parts.scheme or not parts.netloc:
-        raise ConfigError(f"invalid value '{redact_url(url)}' for '<URL>': expected an "
-                          "absolute URL such as https://pypi.org/simple/")
+        raise ConfigError(
+            f"invalid value '{redact_url(url)}' for '<URL>': expected an "
+            "absolute URL such as https://pypi.org/simple/"
+        )
 
 
 def known_username(settings: Settings, url: str, env: Mapping[str, str]) -> str | None:
@@ -69,8 +76,13 @@ def render_text(decision: Decision) -> str:
         ("authenticate", [data["authenticate"]]),
         ("provider", [data["provider"]]),
         ("read", [yes_no[data["read"]]]),
-        ("store", [yes_no[data["store"]] + (f" (as {decision.store_service})"
-                                            if decision.store_service else "")]),
+        (
+            "store",
+            [
+                yes_no[data["store"]]
+                + (f" (as {decision.store_service})" if decision.store_service else "")
+            ],
+        ),
         ("sources", [" -> ".join(data["sources"])]),
         ("services", data["keyring_services"] or ["none"]),
         ("reasons", data["reasons"] or ["none"]),

@@ -19,18 +19,25 @@ def _project_name(value: str) -> str:
     """A PEP 508 project name; anything else is a usage error before any request."""
     if not _PROJECT_NAME.match(value):
         raise argparse.ArgumentTypeError(
-            "expected a project name (letters, digits, `.`, `_`, `-`; no spaces or slashes)")
+            "expected a project name (letters, digits, `.`, `_`, `-`; no spaces or slashes)"
+        )
     return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """PROJECT, --download, --dest."""
-    parser.add_argument("project", type=_project_name,
-                        help="the project whose Simple API page to fetch")
-    parser.add_argument("--download", action="store_true",
-                        help="also download the files of the newest version")
-    parser.add_argument("--dest", metavar="DIR", default=None,
-                        help="where downloads go (default: a temporary directory, removed)")
+    parser.add_argument(
+        "project", type=_project_name, help="the project whose Simple API page to fetch"
+    )
+    parser.add_argument(
+        "--download", action="store_true", help="also download the files of the newest version"
+    )
+    parser.add_argument(
+        "--dest",
+        metavar="DIR",
+        default=None,
+        help="where downloads go (default: a temporary directory, removed)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

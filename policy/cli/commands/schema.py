@@ -11,10 +11,17 @@ from policy.settings import schema
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """`--check` and the output directory."""
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 if the files differ from what the models generate")
-    parser.add_argument("--output", metavar="DIR", default="schemas",
-                        help="the schemas directory (default: ./schemas)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 if the files differ from what the models generate",
+    )
+    parser.add_argument(
+        "--output",
+        metavar="DIR",
+        default="schemas",
+        help="the schemas directory (default: ./schemas)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,8 +30,9 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         stale = schema.check(directory)
         for name in stale:
-            sys.stderr.write(f"error: `{directory / name}` is out of date; "
-                             "run `keyring-policy schema`\n")
+            sys.stderr.write(
+                f"error: `{directory / name}` is out of date; run `keyring-policy schema`\n"
+            )
         return 1 if stale else 0
     for path in schema.write(directory):
         sys.stdout.write(f"wrote {path}\n")

@@ -34,16 +34,23 @@ def _tiny_wheel(project: str, version: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(f"{module}/__init__.py", f'__version__ = "{version}"\n')
-        archive.writestr(f"{module}-{version}.dist-info/METADATA",
-                         f"Metadata-Version: 2.1\nName: {project}\nVersion: {version}\n")
+        archive.writestr(
+            f"{module}-{version}.dist-info/METADATA",
+            f"Metadata-Version: 2.1\nName: {project}\nVersion: {version}\n",
+        )
     return buffer.getvalue()
 
 
 class DemoIndex:
     """Serve `projects` at `http://127.0.0.1:<port>/simple/` for one `username`/`password`."""
 
-    def __init__(self, username: str, password: str, projects: tuple[str, ...] = ("demo-pkg",),
-                 version: str = "1.0") -> None:
+    def __init__(
+        self,
+        username: str,
+        password: str,
+        projects: tuple[str, ...] = ("demo-pkg",),
+        version: str = "1.0",
+    ) -> None:
         self._expected = base64.b64encode(f"{username}:{password}".encode()).decode()
         self._files = {
             f"{p.replace('-', '_')}-{version}-py3-none-any.whl": _tiny_wheel(p, version)
@@ -54,8 +61,9 @@ class DemoIndex:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -66,8 +74,12 @@ class DemoIndex:
         self._thread.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
@@ -114,7 +126,8 @@ class DemoIndex:
                     status, body, content_type = index._page(self.path.split("?", 1)[0])
                 with index._lock:
                     index.requests.append(
-                        RecordedRequest("GET", self.path, status, authorization is not None))
+                        RecordedRequest("GET", self.path, status, authorization is not None)
+                    )
                 self.send_response(status)
                 if status == 401:
                     self.send_header("WWW-Authenticate", 'Basic realm="demo"')

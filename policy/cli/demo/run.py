@@ -75,21 +75,39 @@ def _uv_toml(index_url: str, *, native_auth: bool, extra: str = "") -> str:
 def _steps(index_url: str) -> tuple[Step, ...]:
     user_var, password_var = index_username_var(INDEX_NAME), index_password_var(INDEX_NAME)
     return (
-        Step(f"First fetch, credentials from {user_var} / {password_var}",
-             _uv_toml(index_url, native_auth=True), "as above", with_env_credentials=True,
-             expect_stored=True, expect_unauthorized=False),
-        Step("Second fetch, no credentials given: the keyring has them now",
-             _uv_toml(index_url, native_auth=True), "as above", with_env_credentials=False,
-             expect_stored=False, expect_unauthorized=False),
-        Step("The same first fetch without the preview feature `native-auth` (new keyring)",
-             _uv_toml(index_url, native_auth=False), "without `preview-features`",
-             with_env_credentials=True,
-             expect_stored=False, expect_unauthorized=False),
-        Step('authenticate = "never": nothing is attached, the keyring is not read',
-             _uv_toml(index_url, native_auth=True, extra='authenticate = "never"\n'),
-             'as above, plus `authenticate = "never"` in the [[index]]',
-             with_env_credentials=True, expect_stored=False, expect_unauthorized=True,
-             expect_success=False),
+        Step(
+            f"First fetch, credentials from {user_var} / {password_var}",
+            _uv_toml(index_url, native_auth=True),
+            "as above",
+            with_env_credentials=True,
+            expect_stored=True,
+            expect_unauthorized=False,
+        ),
+        Step(
+            "Second fetch, no credentials given: the keyring has them now",
+            _uv_toml(index_url, native_auth=True),
+            "as above",
+            with_env_credentials=False,
+            expect_stored=False,
+            expect_unauthorized=False,
+        ),
+        Step(
+            "The same first fetch without the preview feature `native-auth` (new keyring)",
+            _uv_toml(index_url, native_auth=False),
+            "without `preview-features`",
+            with_env_credentials=True,
+            expect_stored=False,
+            expect_unauthorized=False,
+        ),
+        Step(
+            'authenticate = "never": nothing is attached, the keyring is not read',
+            _uv_toml(index_url, native_auth=True, extra='authenticate = "never"\n'),
+            'as above, plus `authenticate = "never"` in the [[index]]',
+            with_env_credentials=True,
+            expect_stored=False,
+            expect_unauthorized=True,
+            expect_success=False,
+        ),
     )
 
 
@@ -145,8 +163,10 @@ class Demo:
         self.out.write(text + "\n")
 
     def run(self) -> int:
-        with tempfile.TemporaryDirectory(prefix="keyring-policy-demo-") as temp, \
-                DemoIndex(USERNAME, self.password, projects=(PROJECT,)) as index:
+        with (
+            tempfile.TemporaryDirectory(prefix="keyring-policy-demo-") as temp,
+            DemoIndex(USERNAME, self.password, projects=(PROJECT,)) as index,
+        ):
             root = Path(temp)
             keyring_file = root / "keyring.json"
             self.say("keyring-policy demo")
@@ -161,8 +181,9 @@ class Demo:
             for number, step in enumerate(steps, start=1):
                 if number == 3:  # a fresh keyring: nothing stored by steps 1 and 2
                     keyring_file = root / "keyring-without-native-auth.json"
-                failures += self._run_step(number, step, root / f"step{number}", index,
-                                           DemoFileKeyring(keyring_file))
+                failures += self._run_step(
+                    number, step, root / f"step{number}", index, DemoFileKeyring(keyring_file)
+                )
             self.say()
             if failures:
                 self.say(f"demo: {failures} step(s) did not behave as expected")
@@ -175,8 +196,9 @@ class Demo:
         (directory / "uv.toml").write_text(step.uv_toml, encoding="utf-8")
         return load_settings(Overrides(directory=str(directory)), env=env, cwd=directory)
 
-    def _run_step(self, number: int, step: Step, directory: Path, index: DemoIndex,
-                  keyring: DemoFileKeyring) -> int:
+    def _run_step(
+        self, number: int, step: Step, directory: Path, index: DemoIndex, keyring: DemoFileKeyring
+    ) -> int:
         env = _isolated_env(directory)
         if step.with_env_credentials:
             env[index_username_var(INDEX_NAME)] = USERNAME
@@ -193,8 +215,9 @@ class Demo:
                 sources = CredentialSources(env=env, native=NativeKeyring(keyring, timeout=5))
                 with client(settings, env=env, sources=sources) as http:
                     page = fetch_project(http, settings, PROJECT)
-                    download_all(http, newest_files(page), directory / "downloads",
-                                 progress=io.StringIO())
+                    download_all(
+                        http, newest_files(page), directory / "downloads", progress=io.StringIO()
+                    )
                     outcome.stored = list(policy_auth(http).stored)
             except PolicyError as error:
                 outcome.error = str(error).splitlines()[0]
@@ -205,9 +228,11 @@ class Demo:
 
     def _explain(self, settings: Settings, url: str) -> None:
         decision = decide(settings, url).to_json()
-        self.say(f"   decision   read keyring: {'yes' if decision['read'] else 'no'}   "
-                 f"store: {'yes' if decision['store'] else 'no'}   "
-                 f"authenticate: {decision['authenticate']}")
+        self.say(
+            f"   decision   read keyring: {'yes' if decision['read'] else 'no'}   "
+            f"store: {'yes' if decision['store'] else 'no'}   "
+            f"authenticate: {decision['authenticate']}"
+        )
         self.say(f"   sources    {' -> '.join(decision['sources'])}")
         if decision["keyring_services"]:
             self.say(f"   services   {', '.join(decision['keyring_services'])}")
@@ -218,8 +243,9 @@ class Demo:
         width = max((len(r.path) for r in outcome.requests), default=0)
         for request in outcome.requests:
             sent = "credentials sent" if request.had_credentials else "no credentials"
-            self.say(f"   request    {request.method} {request.path:<{width}}  "
-                     f"{request.status}  {sent}")
+            self.say(
+                f"   request    {request.method} {request.path:<{width}}  {request.status}  {sent}"
+            )
         for warning in outcome.warnings:
             self.say(f"   warning    {warning}")
         for entry in outcome.stored:

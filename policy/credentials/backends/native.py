@@ -149,7 +149,9 @@ class NativeKeyring(KeyringBackend):
     def set(self, service: str, username: str, password: Password) -> None:
         secret = reveal(password)
         self._call(
-            lambda kr: kr.set_password(service, username, secret), service, "keyring store",
+            lambda kr: kr.set_password(service, username, secret),
+            service,
+            "keyring store",
             (secret,),
         )
 

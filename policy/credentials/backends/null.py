@@ -16,7 +16,7 @@ class NullKeyring(KeyringBackend):
 
     def set(self, service: str, username: str, password: Password) -> None:
         raise KeyringUnavailable(
-            "keyring access is disabled; set `keyring-provider = \"native\"` to store credentials"
+            'keyring access is disabled; set `keyring-provider = "native"` to store credentials'
         )
 
     def delete(self, service: str, username: str) -> bool:

@@ -132,16 +132,19 @@ class SubprocessKeyring(KeyringBackend):
             text = stdout.decode("utf-8")
         except UnicodeDecodeError:
             return LookupResult.unavailable(
-                self.name, service,
+                self.name,
+                service,
                 f"the `{self._command}` command printed output that is not UTF-8",
             )
         if username is not None:
             password = text.rstrip()
             if not password:
-                log.debug("Got empty password for `%s@%s` from `keyring` command", username,
-                          service)
+                log.debug(
+                    "Got empty password for `%s@%s` from `keyring` command", username, service
+                )
             return LookupResult.found(
-                self.name, service,
+                self.name,
+                service,
                 Credentials.basic(username, password, CredentialSource.SUBPROCESS_KEYRING),
             )
         lines = [line.rstrip("\r") for line in text.split("\n")]
@@ -150,12 +153,14 @@ class SubprocessKeyring(KeyringBackend):
             return LookupResult.not_found(self.name, service)
         if len(lines) < 2:
             return LookupResult.unavailable(
-                self.name, service,
+                self.name,
+                service,
                 f"the `{self._command}` command printed a username without a password for "
                 "`--mode creds`",
             )
         return LookupResult.found(
-            self.name, service,
+            self.name,
+            service,
             Credentials.basic(lines[0], lines[1], CredentialSource.SUBPROCESS_KEYRING),
         )
 

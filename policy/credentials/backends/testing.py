@@ -44,8 +44,9 @@ class BackendContract:
         return f"kp-contract-{uuid.uuid4().hex[:12]}"
 
     @contextmanager
-    def stored(self, backend: KeyringBackend, service: str, username: str,
-               password: str) -> Iterator[None]:
+    def stored(
+        self, backend: KeyringBackend, service: str, username: str, password: str
+    ) -> Iterator[None]:
         if not self.stores:
             _skip(f"{backend.name} does not store")
         backend.set(service, username, password)
