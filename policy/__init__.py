@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     )
     from policy.fetch.auth import PolicyAuth
     from policy.fetch.clients import async_client, client
-    from policy.index import Realm
     from policy.provenance import CredentialSource
+    from policy.realm import Realm
     from policy.settings.models import (
         AuthPolicy,
         IndexKeyring,
@@ -60,7 +60,7 @@ _EXPORTS: dict[str, str] = {
     "KeyringUnavailable": "policy.errors",
     "MissingCredentials": "policy.errors",
     "PolicyError": "policy.errors",
-    "Realm": "policy.index",
+    "Realm": "policy.realm",
     "CredentialSources": "policy.credentials.lookup",
     "AuthPolicy": "policy.settings.models",
     "IndexKeyring": "policy.settings.models",

@@ -25,8 +25,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from policy._compat import StrEnum
-from policy.index import PYPI_INDEX, Realm, match_index, normalize_url, root_url
+from policy.index import PYPI_INDEX, match_index
 from policy.provenance import CredentialSource
+from policy.realm import Realm, normalize_url, root_url
 from policy.redact import strip_credentials
 from policy.settings.models import (
     NATIVE_AUTH,
@@ -142,15 +143,19 @@ def _label(index: IndexSettings) -> str:
     return f"index `{index.name}`" if index.name else f"index `{index.url}`"
 
 
-def _subprocess_services(url: str, realm: Realm) -> list[str]:
-    """uv's three `keyring get` service names for `url` (already without credentials)."""
+def service_names(url: str, realm: Realm) -> list[str]:
+    """uv's three keyring service names for `url` (already without credentials).
+
+    The URL, `host[:port]`, then `scheme://host[:port]` for non-https URLs: what the `keyring`
+    command is asked, and (with `uv:` in front) what uv's native store is read under.
+    """
     services = [url, realm.host_port]
     if realm.scheme != "https":
         services.append(str(realm))
     return services
 
 
-def _native_target(realm: Realm) -> str:
+def native_target(realm: Realm) -> str:
     """uv's native-store target: `host[:port]` for https, `scheme://host[:port]` otherwise."""
     return realm.host_port if realm.scheme == "https" else str(realm)
 
@@ -257,7 +262,7 @@ def _keyring_lookups(
                 "the URL belongs to no configured index: only uv's host-level keyring entry is read"
             )
         lookups.append(
-            KeyringLookup(KeyringKind.NATIVE, UV_PREFIX + _native_target(realm), username)
+            KeyringLookup(KeyringKind.NATIVE, UV_PREFIX + native_target(realm), username)
         )
         return
 
@@ -268,7 +273,7 @@ def _keyring_lookups(
             base = root_url(index_url) if index_url is not None else url
             lookups.extend(
                 KeyringLookup(KeyringKind.NATIVE, UV_PREFIX + service, username)
-                for service in _subprocess_services(base, realm)
+                for service in service_names(base, realm)
             )
             reasons.append(
                 f"uv's native store (`{UV_PREFIX}` entries) is read: preview "
@@ -288,7 +293,7 @@ def _keyring_lookups(
     if username:
         lookups.extend(
             KeyringLookup(KeyringKind.SUBPROCESS, service, username)
-            for service in _subprocess_services(service_url, realm)
+            for service in service_names(service_url, realm)
         )
         if index_url is None:
             reasons.append(
@@ -298,7 +303,7 @@ def _keyring_lookups(
     elif index is not None and authenticate is AuthPolicy.ALWAYS:
         lookups.extend(
             KeyringLookup(KeyringKind.SUBPROCESS, service, None, creds_mode=True)
-            for service in _subprocess_services(service_url, realm)
+            for service in service_names(service_url, realm)
         )
         reasons.append(
             "the `keyring` command is asked for a username and password "
@@ -360,4 +365,6 @@ __all__ = [
     "KeyringKind",
     "KeyringLookup",
     "decide",
+    "native_target",
+    "service_names",
 ]

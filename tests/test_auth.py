@@ -18,8 +18,8 @@ import pytest
 from policy.credentials.values import Credentials
 from policy.errors import IncompleteCredentials, MissingCredentials
 from policy.fetch.auth import Lookup, PolicyAuth, Store, Wait, redirect_request, request_credentials
-from policy.index import root_url
 from policy.provenance import CredentialSource
+from policy.realm import root_url
 from policy.redact import strip_credentials
 from policy.settings.models import AuthPolicy, IndexSettings, KeyringProvider, Settings
 

@@ -9,8 +9,9 @@ import time
 import pytest
 
 from policy.credentials.values import Credentials
-from policy.fetch.cache import CredentialsCache, SingleFlight, realm_key
+from policy.fetch.cache import CredentialsCache, SingleFlight
 from policy.provenance import CredentialSource
+from policy.realm import realm_key
 from policy.settings.models import IndexSettings
 
 ALICE = Credentials.basic("alice", "pw-a", CredentialSource.ENV)

@@ -13,7 +13,9 @@ import pytest
 from policy.cli import main as cli
 from policy.cli.commands import auth
 from policy.credentials.backends import MemoryKeyring
-from policy.credentials.credentials_file import CredentialStore
+from policy.credentials.credentials_file import CredentialStore, ServiceUrl
+from policy.decision import native_target, service_names
+from policy.realm import Realm, root_url
 
 SECRET = "auth-S3cret-pw"
 URL = "http://127.0.0.1:8080/simple/"
@@ -298,19 +300,18 @@ def test_native_auth_from_the_environment(
     ],
 )
 def test_native_target(url: str, target: str) -> None:
-    assert auth.native_target(url) == target
+    assert native_target(Realm.from_url(url)) == target
 
 
 def test_native_fetch_services() -> None:
-    assert auth.native_fetch_services("http://127.0.0.1:8080/simple/") == [
-        "uv:http://127.0.0.1:8080/simple/",
-        "uv:127.0.0.1:8080",
-        "uv:http://127.0.0.1:8080",
+    url = ServiceUrl.parse("http://127.0.0.1:8080/simple/").url
+    assert service_names(url, Realm.from_url(url)) == [
+        "http://127.0.0.1:8080/simple/",
+        "127.0.0.1:8080",
+        "http://127.0.0.1:8080",
     ]
-    assert auth.native_fetch_services("https://example.com/simple/") == [
-        "uv:https://example.com/simple/",
-        "uv:example.com",
-    ]
+    url = ServiceUrl.parse("https://example.com/simple/").url
+    assert service_names(url, Realm.from_url(url)) == ["https://example.com/simple/", "example.com"]
 
 
 @pytest.mark.parametrize(
@@ -325,7 +326,7 @@ def test_native_fetch_services() -> None:
     ],
 )
 def test_strip_index_suffix(url: str, root: str) -> None:
-    assert auth.strip_index_suffix(url) == root
+    assert root_url(url) == root
 
 
 def test_unavailable_native_keyring_is_an_error(

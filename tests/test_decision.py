@@ -13,8 +13,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from policy.decision import PREVIEW_GATE_WARNING, Decision, KeyringKind, KeyringLookup, decide
-from policy.index import Realm
 from policy.provenance import CredentialSource
+from policy.realm import Realm
 from policy.settings.models import (
     AuthPolicy,
     IndexKeyring,

@@ -1,4 +1,4 @@
-"""Realms, root URLs, segment-boundary prefixes and index matching (`policy.index`)."""
+"""Realms, root URLs, segment prefixes (`policy.realm`) and index matching (`policy.index`)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policy.index import (
-    PYPI_URL,
-    Realm,
-    is_path_prefix,
-    match_index,
-    normalize_url,
-    root_url,
-    search_indexes,
-)
+from policy.index import PYPI_URL, match_index, search_indexes
+from policy.realm import Realm, is_path_prefix, normalize_url, root_url
 from policy.settings.models import IndexFormat, IndexSettings, Settings
 
 

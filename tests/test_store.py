@@ -13,12 +13,11 @@ from policy.credentials.credentials_file import (
     CredentialStore,
     ServiceUrl,
     credentials_dir,
-    is_path_prefix,
-    normalize_url,
     parse_entries,
 )
 from policy.errors import CredentialStoreError
 from policy.provenance import CredentialSource
+from policy.realm import is_path_prefix
 
 SECRET = "store-S3cret-pw"
 
@@ -87,8 +86,8 @@ def test_is_path_prefix(prefix: str, path: str, expected: bool) -> None:
 
 
 def test_normalize_url() -> None:
-    assert normalize_url("HTTP://LOCALHOST:80") == "http://localhost/"
-    assert normalize_url("https://h:8443/a?b=1") == "https://h:8443/a?b=1"
+    assert ServiceUrl.parse("HTTP://LOCALHOST:80").url == "http://localhost/"
+    assert ServiceUrl.parse("https://h:8443/a?b=1#frag").url == "https://h:8443/a?b=1"
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from pydantic import SecretStr
 
@@ -37,6 +37,7 @@ from policy.credentials.values import Credentials
 from policy.env import HOME, UV_CREDENTIALS_DIR, XDG_DATA_HOME
 from policy.errors import CredentialStoreError
 from policy.provenance import CredentialSource
+from policy.realm import Realm, is_path_prefix, normalize_url
 from policy.redact import redact_url
 
 log = logging.getLogger("policy.credentials.credentials_file")
@@ -44,7 +45,6 @@ log = logging.getLogger("policy.credentials.credentials_file")
 FILE_NAME = "credentials.toml"
 LOCK_TIMEOUT = 60.0
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
 _HOST_CHARS = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=%:\[\]\x80-\U0010ffff-]+$")
 
@@ -85,19 +85,17 @@ class ServiceUrl:
             raise ValueError(f"Unsupported scheme: {scheme}")
         parts = _split(text)
         host = parts.hostname or ""
-        if scheme == "https":
-            pass
-        elif scheme == "http":
-            if host not in _LOCAL_HOSTS:
-                raise ValueError("HTTPS is required for non-local hosts")
-        else:
-            raise ValueError(f"Unsupported scheme: {scheme}")
+        if scheme == "http" and host not in _LOCAL_HOSTS:
+            raise ValueError("HTTPS is required for non-local hosts")
         username = unquote(parts.username) if parts.username else None
         password = unquote(parts.password) if parts.password else None
-        return cls(normalize_url(text), username, None if password is None else SecretStr(password))
+        # uv's `Service` drops the fragment; the rest is the one URL normalisation.
+        url = normalize_url(text, fragment=False)
+        return cls(url, username, None if password is None else SecretStr(password))
 
 
 def _split(url: str) -> SplitResult:
+    """`urlsplit`, rejecting what uv's parser rejects: no host, bad host characters or port."""
     parts = urlsplit(url)
     host = parts.hostname
     if not host:
@@ -106,34 +104,6 @@ def _split(url: str) -> SplitResult:
         raise ValueError("invalid international domain name")
     _ = parts.port  # raises ValueError("Port could not be cast ...") on a bad port
     return parts
-
-
-def normalize_url(url: str) -> str:
-    """`url` as the `url` crate serialises it: lower-case scheme and host, default port and
-    credentials dropped, an empty path as `/`."""
-    parts = _split(url)
-    scheme = parts.scheme.lower()
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    port = parts.port
-    netloc = host if port is None or _DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
-
-
-def _realm(parts: SplitResult) -> tuple[str, str, int | None]:
-    scheme = parts.scheme.lower()
-    port = parts.port
-    return scheme, (parts.hostname or ""), None if _DEFAULT_PORTS.get(scheme) == port else port
-
-
-def is_path_prefix(prefix: str, path: str) -> bool:
-    """uv's segment-boundary prefix: `/api` matches `/api` and `/api/v1`, not `/apiary`."""
-    if prefix == path:
-        return True
-    if not path.startswith(prefix):
-        return False
-    return prefix.endswith("/") or path[len(prefix)] == "/"
 
 
 # --------------------------------------------------------------------------- entries
@@ -365,11 +335,11 @@ class CredentialStore:
             target = _split(url)
         except ValueError:
             return None
-        realm, path = _realm(target), target.path or "/"
+        realm, path = Realm.from_parts(target), target.path or "/"
         matches: list[tuple[int, StoredCredential]] = []
         for entry in entries:
             service = urlsplit(entry.service)
-            if _realm(service) != realm or not is_path_prefix(service.path or "/", path):
+            if Realm.from_parts(service) != realm or not is_path_prefix(service.path or "/", path):
                 continue
             if username is not None and entry.username != username:
                 continue

@@ -31,9 +31,10 @@ import httpx
 
 from policy.credentials.values import Credentials
 from policy.errors import IncompleteCredentials, MissingCredentials, PolicyError
-from policy.fetch.cache import CredentialsCache, ProbeGate, SingleFlight, realm_key
-from policy.index import PYPI_INDEX, match_index, normalize_url, root_url, search_indexes
+from policy.fetch.cache import CredentialsCache, ProbeGate, SingleFlight
+from policy.index import PYPI_INDEX, match_index, search_indexes
 from policy.provenance import CredentialSource
+from policy.realm import normalize_url, realm_key, root_url
 from policy.redact import redact_url, strip_credentials
 from policy.settings.models import AuthPolicy, KeyringProvider, Settings
 

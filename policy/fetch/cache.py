@@ -18,11 +18,10 @@ import contextlib
 import threading
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Generic, TypeVar
 
 from policy.credentials.values import Credentials
-from policy.index import Realm, root_url
+from policy.realm import origin_realm, realm_key, root_url, split_origin
 from policy.redact import strip_credentials
 from policy.settings.models import IndexSettings
 
@@ -33,43 +32,10 @@ def _clean(url: str) -> str:
     return strip_credentials(url) if "@" in url else url
 
 
-def _split_origin(url: str) -> tuple[str, str]:
-    """(`scheme://authority`, path) by plain string splitting: this runs for every request."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return url, ""
-    end = len(rest)
-    for mark in "/?#":
-        found = rest.find(mark)
-        if found != -1 and found < end:
-            end = found
-    path = rest[end:]
-    for mark in "?#":
-        path = path.partition(mark)[0]
-    return f"{scheme}://{rest[:end]}", path
-
-
-@lru_cache(maxsize=1024)
-def _origin_realm(origin: str) -> str:
-    try:
-        return str(Realm.from_url(origin))
-    except ValueError:
-        return origin  # unparseable: its own realm, matching nothing else
-
-
-def realm_key(url: str) -> str:
-    """`str(Realm.from_url(url))`: `scheme://host[:port]`, default ports left out (uv's realm).
-
-    Memoised per origin, so a new URL on a known host costs a string split. An unparseable
-    URL is its own realm, so it matches nothing else.
-    """
-    return _origin_realm(_split_origin(url)[0])
-
-
 def _components(url: str) -> tuple[str, ...]:
     """Realm, then the non-empty path segments: the trie's path for `url`."""
-    origin, path = _split_origin(url)
-    return (_origin_realm(origin), *(part for part in path.split("/") if part))
+    origin, path = split_origin(url)
+    return (origin_realm(origin), *(part for part in path.split("/") if part))
 
 
 @dataclass

@@ -15,23 +15,18 @@ import getpass
 import os
 import sys
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
 from policy.cli.options import global_options
 from policy.credentials.backends.base import KeyringBackend, keyring_timeout
-from policy.credentials.credentials_file import (
-    CredentialStore,
-    ServiceUrl,
-    credentials_dir,
-    normalize_url,
-)
+from policy.credentials.credentials_file import CredentialStore, ServiceUrl, credentials_dir
+from policy.decision import UV_PREFIX, native_target, service_names
 from policy.errors import CredentialStoreError, KeyringUnavailable, PolicyError
+from policy.realm import Realm, root_url
 from policy.redact import redact_url
 
 TOKEN_USERNAME = "__token__"
-NATIVE_PREFIX = "uv:"
 EXIT_OK = 0
 EXIT_ERROR = 2  # uv exits 2 for every failed `uv auth` command
 
@@ -77,31 +72,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 # --------------------------------------------------------------------------- helpers
 
 
-def strip_index_suffix(url: str) -> str:
-    """uv's `IndexUrl::root`: a last path segment `simple` / `+simple` (any case) removed."""
-    parts = urlsplit(url)
-    path = parts.path[:-1] if parts.path.endswith("/") else parts.path
-    head, _, last = path.rpartition("/")
-    if last.lower() not in {"simple", "+simple"}:
-        return url
-    return parts._replace(path=head or "/").geturl()
-
-
-def native_target(url: str) -> str:
-    """uv's native-store target: `host[:port]` for https, `scheme://host[:port]` otherwise."""
-    parts = urlsplit(normalize_url(url))
-    scheme = parts.scheme
-    host_port = parts.netloc
-    return host_port if scheme == "https" else f"{scheme}://{host_port}"
-
-
-def native_fetch_services(url: str) -> list[str]:
-    """The three `uv:` names uv's native fetch tries for a URL, in order."""
-    parts = urlsplit(normalize_url(url))
-    names = [normalize_url(url), parts.netloc]
-    if parts.scheme != "https":
-        names.append(f"{parts.scheme}://{parts.netloc}")
-    return [NATIVE_PREFIX + name for name in names]
+def _native_service(url: str) -> str:
+    """The `uv:` entry `uv auth login --preview-features native-auth` writes for `url`."""
+    return UV_PREFIX + native_target(Realm.from_url(url))
 
 
 def _display(username: str, url: str) -> str:
@@ -168,7 +141,7 @@ def _login(args: argparse.Namespace, env: Mapping[str, str], native: bool) -> in
             "For more information, try '--help'."
         )
     service = _parse_service(args.service)
-    url = strip_index_suffix(service.url)
+    url = root_url(service.url)
 
     if args.username is not None and service.username is not None:
         raise AuthError(
@@ -213,7 +186,7 @@ def _login(args: argparse.Namespace, env: Mapping[str, str], native: bool) -> in
 
     if native:
         try:
-            _native_backend(env).set(NATIVE_PREFIX + native_target(url), username, password)
+            _native_backend(env).set(_native_service(url), username, password)
         except KeyringUnavailable as error:
             raise AuthError(
                 "Unable to store credentials in the system keyring", str(error)
@@ -226,7 +199,7 @@ def _login(args: argparse.Namespace, env: Mapping[str, str], native: bool) -> in
 
 def _logout(args: argparse.Namespace, env: Mapping[str, str], native: bool) -> int:
     service = _parse_service(args.service)
-    url = strip_index_suffix(service.url)
+    url = root_url(service.url)
     if args.username is not None and service.username is not None:
         raise AuthError(
             "Cannot specify a username both via the URL and CLI; found "
@@ -236,7 +209,7 @@ def _logout(args: argparse.Namespace, env: Mapping[str, str], native: bool) -> i
     display = _display(username, url)
     if native:
         try:
-            removed = _native_backend(env).delete(NATIVE_PREFIX + native_target(url), username)
+            removed = _native_backend(env).delete(_native_service(url), username)
         except KeyringUnavailable as error:
             raise AuthError(f"Unable to remove credentials for `{display}`", str(error)) from None
         if not removed:
@@ -258,8 +231,8 @@ def _token(args: argparse.Namespace, env: Mapping[str, str], native: bool) -> in
     if native:
         backend = _native_backend(env)
         found = None
-        for name in native_fetch_services(url):
-            result = backend.get(name, username)
+        for name in service_names(url, Realm.from_url(url)):
+            result = backend.get(UV_PREFIX + name, username)
             if result.credentials is not None:
                 found = result.credentials
                 break
