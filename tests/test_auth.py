@@ -10,18 +10,28 @@ import asyncio
 import base64
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
 
+from policy.credentials.lookup import CredentialSources
 from policy.credentials.values import Credentials
 from policy.errors import IncompleteCredentials, MissingCredentials
-from policy.fetch.auth import Lookup, PolicyAuth, Store, Wait, redirect_request, request_credentials
+from policy.fetch.auth import (
+    DecideFn,
+    Lookup,
+    PolicyAuth,
+    Step,
+    Store,
+    Wait,
+    redirect_request,
+    request_credentials,
+)
 from policy.provenance import CredentialSource
 from policy.realm import root_url
 from policy.redact import strip_credentials
-from policy.settings.models import AuthPolicy, IndexSettings, KeyringProvider, Settings
+from policy.settings.models import AuthPolicy, IndexSettings, KeyringProvider, Origin, Settings
 
 PASSWORD = "t0p-Secret-pw"
 INDEX = "https://pkgs.example/simple/"
@@ -41,7 +51,9 @@ class StandInDecision:
     keyring_lookups: tuple[Any, ...] = ()
 
 
-def stand_in_decide(store: bool = False):  # type: ignore[no-untyped-def]
+def stand_in_decide(store: bool = False) -> DecideFn:
+    """A `decide` that answers with a `StandInDecision`: the fields the flow reads, no more."""
+
     def decide(settings: Settings, url: str, username: str | None = None) -> StandInDecision:
         clean = strip_credentials(url)
         index = next(
@@ -56,7 +68,7 @@ def stand_in_decide(store: bool = False):  # type: ignore[no-untyped-def]
             store_service=f"uv-credentials:{strip_credentials(index.url)}" if index else None,
         )
 
-    return decide
+    return cast("DecideFn", decide)  # the flow reads only the fields above
 
 
 @dataclass
@@ -91,9 +103,20 @@ def make_auth(
     return PolicyAuth(
         settings,
         env=env or {},
-        sources=sources or StandInSources(),  # type: ignore[arg-type]
+        sources=as_sources(sources or StandInSources()),
         decide=stand_in_decide(store),
-    )  # type: ignore[arg-type]
+    )
+
+
+def as_sources(stand_in: StandInSources) -> CredentialSources:
+    """The stand-in has the three methods the flow calls (`find`, `keyring_holds`, `store`)."""
+    return cast("CredentialSources", stand_in)
+
+
+def sent_request(step: Step) -> httpx.Request:
+    """The step the flow yielded, which must be a request to send."""
+    assert isinstance(step, httpx.Request), step
+    return step
 
 
 def basic(username: str, password: str) -> str:
@@ -126,7 +149,7 @@ def test_auto_sends_first_then_looks_up_on_401_and_retries_once() -> None:
 def test_auto_miss_returns_the_original_response() -> None:
     auth = make_auth()
     flow = auth.flow(httpx.Request("GET", INDEX + "peerpkg/"))
-    first = next(flow)
+    first = sent_request(next(flow))
     assert isinstance(flow.send(response(401, first)), Lookup)
     with pytest.raises(StopIteration) as done:
         flow.send(None)
@@ -173,7 +196,7 @@ def test_never_sends_url_credentials_only_and_never_looks_up() -> None:
     with pytest.raises(StopIteration):
         flow.send(response(401, sent))
     flow = auth.flow(httpx.Request("GET", f"https://bob:{PASSWORD}@pkgs.example/simple/a/"))
-    sent = next(flow)
+    sent = sent_request(next(flow))
     assert sent.headers["Authorization"] == basic("bob", PASSWORD)
     assert sent.url.userinfo == b""
 
@@ -194,12 +217,12 @@ def test_env_credentials_go_out_at_once_and_are_stored_after_success() -> None:
 def test_second_success_does_not_store_again() -> None:
     env = {"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": PASSWORD}
     auth = make_auth(env=env, store=True)
-    steps = []
+    steps: list[Step | None] = []
     for _ in range(2):
         flow = auth.flow(httpx.Request("GET", INDEX + "a/"))
-        sent = next(flow)
+        sent = sent_request(next(flow))
         try:
-            steps.append(flow.send(response(200, sent)))  # type: ignore[arg-type]
+            steps.append(flow.send(response(200, sent)))
         except StopIteration:
             steps.append(None)
             continue
@@ -212,8 +235,8 @@ def test_nothing_stored_from_a_failed_response() -> None:
     env = {"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": "WRONG"}
     auth = make_auth(env=env, store=True)
     flow = auth.flow(httpx.Request("GET", INDEX + "a/"))
-    sent = next(flow)
-    step = flow.send(response(403, sent))  # type: ignore[arg-type]
+    sent = sent_request(next(flow))
+    step = flow.send(response(403, sent))
     assert isinstance(step, Lookup)
     with pytest.raises(StopIteration) as done:
         flow.send(None)
@@ -404,7 +427,7 @@ def test_async_lookup_runs_off_the_event_loop() -> None:
 def _real(
     settings: Settings, sources: StandInSources, env: dict[str, str] | None = None
 ) -> PolicyAuth:
-    return PolicyAuth(settings, env=env or {}, sources=sources)  # type: ignore[arg-type]
+    return PolicyAuth(settings, env=env or {}, sources=as_sources(sources))
 
 
 def test_preview_gate_warns_once_per_auth(caplog: pytest.LogCaptureFixture) -> None:
@@ -502,7 +525,7 @@ def test_index_routing_is_exact_for_nested_index_urls(reverse: bool) -> None:
 def test_native_reads_a_configured_index_ahead_but_never_the_implicit_pypi() -> None:
     configured = Settings(
         keyring_provider=KeyringProvider.NATIVE,
-        indexes=(IndexSettings(name="private", url=INDEX, origin="project"),),
+        indexes=(IndexSettings(name="private", url=INDEX, origin=Origin.PROJECT),),
     )
     sources = StandInSources(answers={None: GOOD})
     server = Server()

@@ -49,13 +49,13 @@ class TestNullKeyring(BackendContract):
             NullKeyring().set("svc", "alice", SECRET)
 
 
-class _DictBackend(LibBackend):  # type: ignore[misc]
+class _DictBackend(LibBackend):
     """A keyring-library backend in memory that also answers without a username."""
 
     priority = -1
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring's, unannotated
         self.entries: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -174,11 +174,11 @@ def test_importing_the_backends_does_not_import_keyring() -> None:
 # ------------------------------------------------------------------ native failures
 
 
-class _Raising(LibBackend):  # type: ignore[misc]
+class _Raising(LibBackend):
     priority = -1
 
     def __init__(self, error: BaseException) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring's, unannotated
         self.error = error
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -194,11 +194,11 @@ class _Raising(LibBackend):  # type: ignore[misc]
         raise self.error
 
 
-class _Hanging(LibBackend):  # type: ignore[misc]
+class _Hanging(LibBackend):
     priority = -1
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring's, unannotated
         self.release = threading.Event()
         self.calls = 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -76,11 +77,11 @@ def test_fetch_from_a_closed_port_is_a_clean_error(capsys: pytest.CaptureFixture
 
 
 def test_credentials_dir_that_is_a_file_is_a_clean_error(
-    tmp_path: pytest.TempPathFactory,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    blocker = tmp_path / "not-a-directory"  # type: ignore[operator]
+    blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     monkeypatch.setenv("UV_CREDENTIALS_DIR", str(blocker))
     monkeypatch.setenv("UV_NO_CONFIG", "1")
@@ -96,12 +97,12 @@ def test_credentials_dir_that_is_a_file_is_a_clean_error(
 @pytest.mark.parametrize("name", ["uv.toml", "pyproject.toml"])
 def test_absurdly_nested_toml_is_a_configuration_error_not_a_crash(
     name: str,
-    tmp_path: pytest.TempPathFactory,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     prefix = "" if name == "uv.toml" else "[tool.uv]\n"
-    (tmp_path / name).write_text(prefix + "x=" + "[" * 5000 + "]" * 5000 + "\n")  # type: ignore[operator]
+    (tmp_path / name).write_text(prefix + "x=" + "[" * 5000 + "]" * 5000 + "\n")
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("UV_NO_SYSTEM_CONFIG", "1")
     code = cli.main(["--directory", str(tmp_path), "config"])

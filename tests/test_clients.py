@@ -10,17 +10,17 @@ import pytest
 from policy.fetch.auth import PolicyAuth
 from policy.fetch.clients import DEFAULT_TIMEOUT, async_client, client, policy_auth
 from policy.settings.models import Settings
-from tests.test_auth import StandInSources, stand_in_decide
+from tests.test_auth import StandInSources, as_sources, stand_in_decide
 
 
 def _auth(follow: bool = True) -> PolicyAuth:
     return PolicyAuth(
         Settings(),
         env={},
-        sources=StandInSources(),  # type: ignore[arg-type]
+        sources=as_sources(StandInSources()),
         decide=stand_in_decide(),
         follow_redirects=follow,
-    )  # type: ignore[arg-type]
+    )
 
 
 def _handler(request: httpx.Request) -> httpx.Response:

@@ -162,8 +162,11 @@ def test_a_hanging_native_keyring_is_bounded(env: dict[str, str]) -> None:
 
     release = threading.Event()
 
-    class Hanging(LibNull):  # type: ignore[misc]
-        def get_password(self, service: str, username: str) -> None:
+    class Hanging(LibNull):
+        def __init__(self) -> None:
+            super().__init__()  # type: ignore[no-untyped-call]  # keyring's, unannotated
+
+        def get_password(self, service: str, username: str, password: str | None = None) -> None:
             release.wait(30)
 
     sources = CredentialSources(
@@ -242,7 +245,9 @@ def test_timeout_zero_means_no_deadline(env: dict[str, str]) -> None:
     native = sources.backend("native")
     assert isinstance(native, NativeKeyring)
     assert native._timeout is None
-    assert CredentialSources(env=env, timeout=0).backend("native")._timeout is None  # type: ignore[attr-defined]
+    explicit = CredentialSources(env=env, timeout=0).backend("native")
+    assert isinstance(explicit, NativeKeyring)
+    assert explicit._timeout is None
 
 
 def test_verbose_output_tells_a_miss_from_an_unavailable_backend(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from policy.errors import ConfigError
 from policy.settings.preview import (
     ALIASES,
     FEATURES,
+    ConfigPreview,
+    Resolved,
     canonical,
     resolve_preview,
     split_cli_values,
@@ -55,9 +59,14 @@ def test_split_trims_and_keeps_order() -> None:
     assert split_cli_values(["a, b", "c"]) == ("a", "b", "c")
 
 
-def resolve(**kwargs):  # type: ignore[no-untyped-def]
-    base = {"cli": None, "env_preview": None, "config": None, "features": ()}
-    return resolve_preview(**{**base, **kwargs})
+def resolve(
+    *,
+    cli: bool | None = None,
+    env_preview: bool | None = None,
+    config: ConfigPreview | None = None,
+    features: Sequence[str] = (),
+) -> Resolved:
+    return resolve_preview(cli=cli, env_preview=env_preview, config=config, features=features)
 
 
 def test_cli_beats_everything_and_silences_warnings() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,11 @@ class Tree:
         return path
 
     def load(self, cwd: str = "proj", **flags: object) -> Settings:
-        return load_settings(Overrides(**flags), self.env, self.root / cwd)  # type: ignore[arg-type]
+        return self.load_flags(flags, cwd)
+
+    def load_flags(self, flags: Mapping[str, object], cwd: str = "proj") -> Settings:
+        """As `load`, with the flags in a mapping (validated as the CLI's would be)."""
+        return load_settings(Overrides.model_validate(flags), self.env, self.root / cwd)
 
 
 @pytest.fixture
@@ -70,7 +75,7 @@ def test_precedence_of_every_ordered_pair(tree: Tree, high: str, low: str) -> No
     flags: dict[str, object] = {}
     where_high = put(tree, high, "native", flags)
     where_low = put(tree, low, "subprocess", flags)
-    settings = tree.load(**flags)
+    settings = tree.load_flags(flags)
     winner = min(high, low, key=SOURCES.index)
     assert settings.keyring_provider == (
         KeyringProvider.NATIVE if winner == high else KeyringProvider.SUBPROCESS
@@ -438,7 +443,7 @@ def test_preview_list_precedence_of_every_ordered_pair(tree: Tree, high: str, lo
     flags: dict[str, object] = {}
     where_high = put_features(tree, high, "pylock", flags)
     where_low = put_features(tree, low, "json-output", flags)
-    settings = tree.load(**flags)
+    settings = tree.load_flags(flags)
     winner = min(high, low, key=SOURCES.index)
     assert settings.preview.features == {"pylock" if winner == high else "json-output"}
     assert settings.sources["preview"] == (where_high if winner == high else where_low)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from policy.errors import ConfigError
-from policy.settings.models import Overrides
+from policy.settings.models import Overrides, Settings
 from policy.settings.origins import load_settings
 from policy.settings.preview import FEATURES
 from tests.uv_observed_cases import ALL, CASES, Case, adapt
@@ -19,7 +19,7 @@ def fill(text: str, root: Path) -> str:
     return text.replace("{dir}", str(root)).replace("{port}", PORT)
 
 
-def run(case: Case, root: Path):  # type: ignore[no-untyped-def]
+def run(case: Case, root: Path) -> Settings:
     for relative, content in case.files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -35,7 +35,7 @@ def run(case: Case, root: Path):  # type: ignore[no-untyped-def]
         key: fill(value, root) if isinstance(value, str) else value
         for key, value in case.flags.items()
     }
-    return load_settings(Overrides(pip=True, **flags), env, root / case.cwd)
+    return load_settings(Overrides.model_validate({"pip": True, **flags}), env, root / case.cwd)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])

@@ -83,7 +83,8 @@ class Run:
 
     @property
     def json(self) -> dict[str, Any]:
-        return json.loads(self.stdout)  # type: ignore[no-any-return]
+        payload: dict[str, Any] = json.loads(self.stdout)
+        return payload
 
 
 @dataclass

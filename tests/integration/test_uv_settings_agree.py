@@ -51,7 +51,8 @@ def _rows(section: str) -> list[Row]:
 
 def _search_order(rows: list[Row]) -> list[Row]:
     seen: set[str] = set()
-    regular, defaults = [], []
+    regular: list[Row] = []
+    defaults: list[Row] = []
     for row in rows:
         if row[0] is not None:
             if row[0] in seen:

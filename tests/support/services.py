@@ -134,7 +134,8 @@ class IndexServer:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(f"pypiserver died: {self._process.stderr.read()!r}")  # type: ignore[union-attr]
+                assert self._process.stderr is not None  # stderr=PIPE
+                raise RuntimeError(f"pypiserver died: {self._process.stderr.read()!r}")
             try:
                 urllib.request.urlopen(f"{self.base}/health", timeout=1).close()
                 break
@@ -204,7 +205,8 @@ class SecretService:
             stderr=subprocess.DEVNULL,
         )
         self._processes.append(bus)
-        address = bus.stdout.readline().decode().strip()  # type: ignore[union-attr]
+        assert bus.stdout is not None  # stdout=PIPE
+        address = bus.stdout.readline().decode().strip()
         if not address:
             self.stop()
             raise RuntimeError("dbus-daemon printed no address")
@@ -217,8 +219,9 @@ class SecretService:
             env={**os.environ, **self.env},
         )
         self._processes.append(daemon)
-        daemon.stdin.write(b"keyring-policy-tests\n")  # type: ignore[union-attr]
-        daemon.stdin.close()  # type: ignore[union-attr]
+        assert daemon.stdin is not None  # stdin=PIPE
+        daemon.stdin.write(b"keyring-policy-tests\n")
+        daemon.stdin.close()
         self._wait_until_ready()
         return self
 
