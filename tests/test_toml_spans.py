@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from policy.settings.toml_errors import mask_secrets, render_excerpt
+from policy.redact import mask_text
+from policy.settings.toml_errors import render_excerpt
 from policy.settings.toml_spans import Span, scan
 
 DOC = '''# leading comment
@@ -74,7 +75,7 @@ def test_excerpt_masks_and_keeps_the_caret_under_the_value() -> None:
 
 
 def test_mask_secrets_forms() -> None:
-    assert mask_secrets("https://tok@h/") == "https://****@h/"
-    assert mask_secrets("https://:pw@h/") == "https://:****@h/"
-    assert mask_secrets('http"s://u:pw@h') == 'http"s://u:****@h'
-    assert mask_secrets("no secrets here: a@b") == "no secrets here: a@b"
+    assert mask_text("https://tok@h/") == "https://****@h/"
+    assert mask_text("https://:pw@h/") == "https://:****@h/"
+    assert mask_text('http"s://u:pw@h') == 'http"s://u:****@h'
+    assert mask_text("no secrets here: a@b") == "no secrets here: a@b"

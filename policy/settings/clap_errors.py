@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from policy.errors import ConfigError
-from policy.settings.toml_errors import mask_secrets
+from policy.redact import mask_text
 
 MORE = "\n\nFor more information, try '--help'."
 
@@ -58,11 +58,11 @@ def invalid_choice(value: str, flag: str, choices: Sequence[str]) -> ConfigError
         required = f"a value is required for '{flag}' but none was supplied"
         return ConfigError(f"{required}{possible}{MORE}")
     tip = similar(value, choices)
-    value = mask_secrets(value)
+    value = mask_text(value)
     hint = f"\n\n  tip: a similar value exists: '{tip}'" if tip else ""
     return ConfigError(f"invalid value '{value}' for '{flag}'{possible}{hint}{MORE}")
 
 
 def invalid_value(value: str, flag: str, reason: str) -> ConfigError:
     """`invalid value 'x' for '--flag <FLAG>': reason`."""
-    return ConfigError(mask_secrets(f"invalid value '{value}' for '{flag}': {reason}{MORE}"))
+    return ConfigError(mask_text(f"invalid value '{value}' for '{flag}': {reason}{MORE}"))

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from policy import env as names
 from policy.env import parse_boolish
 from policy.errors import ConfigError
+from policy.redact import mask_text
 from policy.settings.clap_errors import invalid_choice, invalid_value
 from policy.settings.config_file import FileOptions, load_uv_toml
 from policy.settings.discovery import (
@@ -38,7 +39,6 @@ from policy.settings.models import (
     Settings,
 )
 from policy.settings.preview import ConfigPreview, resolve_preview, split_cli_values
-from policy.settings.toml_errors import mask_secrets
 
 PROVIDER_FLAG = "--keyring-provider <KEYRING_PROVIDER>"
 CONFIG_FILE_WARNING = (
@@ -282,7 +282,7 @@ class FileSource:
             return _location(value, self.file.path.parent)
         except ValueError as error:
             raise ConfigError(
-                mask_secrets(
+                mask_text(
                     f"Failed to parse: `{self.file.path}`\n  cause: invalid index "
                     f"location `{value}`: {error}"
                 )

@@ -8,7 +8,7 @@
              unknown variant `bogus`, expected one of `disabled`, `subprocess`, `native`
 
 The excerpt never shows a secret: credentials inside URLs on the offending line, and in the
-message, are masked before they are printed.
+message, are masked (by `policy.redact`) before they are printed.
 """
 
 from __future__ import annotations
@@ -16,46 +16,21 @@ from __future__ import annotations
 import re
 
 from policy.errors import ConfigError
+from policy.redact import MASK, mask_text, mask_toml_line
 from policy.settings.toml_spans import Span
 
-_USERINFO = re.compile(
-    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<info>[^/@\s\"'\]\[]+)@"
-    # no scheme (a mangled URL): anything shaped like `user:password@`
-    r"|(?P<bare>[^/@\s\"'\]\[:]*:[^/@\s\"'\]\[]+)@"
-)
 _TOMLLIB_POSITION = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 _TOMLLIB_END = re.compile(r"^(?P<message>.*) \(at end of document\)$")
 
 
-def mask_secrets(text: str) -> str:
-    """Mask the userinfo of every URL in `text`: `user:****@`, or `****@` for a bare name."""
-
-    return _USERINFO.sub(_masked, text)
-
-
-def _masked(match: re.Match[str]) -> str:
-    info = match["info"] if match["info"] is not None else match["bare"]
-    user, colon, _ = info.partition(":")
-    shown = f"{user}:****" if colon and user else (":****" if colon else "****")
-    return f"{match['scheme'] or ''}{shown}@"
-
-
-def _mask_line(line: str) -> tuple[str, list[tuple[int, int, int, int]]]:
-    """The masked line and, per replacement, (old start, old end, new start, new end)."""
-    pieces: list[str] = []
-    moves: list[tuple[int, int, int, int]] = []
-    last = 0
-    size = 0
-    for match in _USERINFO.finditer(line):
-        pieces.append(line[last : match.start()])
-        size += match.start() - last
-        replacement = _masked(match)
-        moves.append((match.start(), match.end(), size, size + len(replacement)))
-        pieces.append(replacement)
-        size += len(replacement)
-        last = match.end()
-    pieces.append(line[last:])
-    return "".join(pieces), moves
+def _moves(spans: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """Per masked span, (old start, old end, new start, new end) on the line."""
+    moves = []
+    shift = 0
+    for start, end in spans:
+        moves.append((start, end, start + shift, start + shift + len(MASK)))
+        shift += len(MASK) - (end - start)
+    return moves
 
 
 def _moved(position: int, moves: list[tuple[int, int, int, int]]) -> int:
@@ -71,10 +46,8 @@ def _moved(position: int, moves: list[tuple[int, int, int, int]]) -> int:
 
 def render_excerpt(text: str, span: Span, message: str) -> str:
     """toml_edit's error layout: position, the offending line, a caret under the span."""
-    lines = text.split("\n")
-    source = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
-    source = source.rstrip("\r")
-    masked, moves = _mask_line(source)
+    masked, spans = mask_toml_line(text, span.line)
+    moves = _moves(spans)
     start = _moved(span.column - 1, moves)
     end = _moved(span.column - 1 + span.length, moves)
     gutter = " " * len(str(span.line))
@@ -85,7 +58,7 @@ def render_excerpt(text: str, span: Span, message: str) -> str:
         f"{gutter} |\n"
         f"{span.line} | {masked}\n"
         f"{gutter} | {' ' * start}{caret}\n"
-        f"{mask_secrets(message)}"
+        f"{mask_text(message)}"
     )
 
 
