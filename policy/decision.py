@@ -51,6 +51,10 @@ STORE_PREFIX = "uv-credentials:"
 UV_PREFIX = "uv:"
 """uv's native-store entries (`UV_SERVICE_PREFIX`)."""
 
+STORABLE_SOURCES = frozenset({CredentialSource.URL, CredentialSource.ENV})
+"""SPEC §2.4: only credentials configured for the index (its URL, `UV_INDEX_<NAME>_*`) are
+stored; never what netrc, the credentials file, a keyring or the cache gave back."""
+
 _SOURCES_BEFORE_KEYRING = (
     CredentialSource.URL,
     CredentialSource.ENV,
@@ -97,6 +101,27 @@ class Decision:
     keyring_lookups: tuple[KeyringLookup, ...]
     reasons: tuple[str, ...]
     preview_gate: bool
+    read_ahead: bool = False
+    """Look the credentials up before the first request, not only after a 401 (see `decide`)."""
+    read_ahead_reason: str | None = None
+    """Why `read_ahead` holds (kept out of `reasons`, whose JSON form is CONTRACT.md's)."""
+
+    def may_store(self, source: CredentialSource, username: str | None, password: bool) -> bool:
+        """SPEC §2.4: may credentials that just worked be stored?
+
+        Only where `store` allows it, only credentials configured for the index
+        (`STORABLE_SOURCES`), and only with a username and a password. Whether the keyring
+        already holds them is the fetcher's question (I/O), asked after this one.
+        """
+        return self.store and source in STORABLE_SOURCES and bool(username) and password
+
+    def looks_up_first(self, username: str | None) -> bool:
+        """Whether to ask the sources before sending a request that has no password.
+
+        With a known username or under `authenticate = "always"`, as uv does; and when
+        `read_ahead` holds.
+        """
+        return self.authenticate is AuthPolicy.ALWAYS or username is not None or self.read_ahead
 
     @property
     def keyring_services(self) -> tuple[str, ...]:
@@ -184,7 +209,9 @@ def decide(settings: Settings, url: str, username: str | None = None) -> Decisio
     reasons: list[str] = []
     lookups: list[KeyringLookup] = []
 
-    def decision(sources: tuple[CredentialSource, ...], store: bool) -> Decision:
+    def decision(
+        sources: tuple[CredentialSource, ...], store: bool, read_ahead: str | None = None
+    ) -> Decision:
         return Decision(
             url=clean_url,
             realm=realm,
@@ -198,6 +225,8 @@ def decide(settings: Settings, url: str, username: str | None = None) -> Decisio
             keyring_lookups=tuple(lookups),
             reasons=tuple(reasons),
             preview_gate=preview_gate,
+            read_ahead=read_ahead is not None,
+            read_ahead_reason=read_ahead,
         )
 
     # SPEC §2.3: `never` sends the request as it is, with only what it already carries.
@@ -236,7 +265,31 @@ def decide(settings: Settings, url: str, username: str | None = None) -> Decisio
 
     configured = matched is not None and matched is not PYPI_INDEX
     store = _store(provider, native_auth, index, configured, skip, lookups, reasons)
-    return decision(tuple(sources), store)
+    return decision(tuple(sources), store, _read_ahead(provider, index, configured, sources))
+
+
+def _read_ahead(
+    provider: KeyringProvider,
+    index: IndexSettings | None,
+    configured: bool,
+    sources: list[CredentialSource],
+) -> str | None:
+    """Why the sources are asked before the first request, or None when they are not.
+
+    `native` reads a configured index's keyring entry up front: the lookup is in-process,
+    made once per index, and it is where working credentials were stored, so a later run's
+    first request already carries them instead of wasting a 401 (uv probes first; it has no
+    entry of its own to read). Never for the implicit PyPI default: a public index must not
+    cost a keyring read (or an unlock prompt) up front.
+    """
+    if provider is not KeyringProvider.NATIVE or index is None or not configured:
+        return None
+    if CredentialSource.NATIVE_KEYRING not in sources:
+        return None
+    return (
+        f"the system keyring is read before the first request: {_label(index)} is "
+        "configured and the native provider reads in-process"
+    )
 
 
 def _keyring_lookups(
@@ -361,6 +414,7 @@ def _store(
 
 __all__ = [
     "PREVIEW_GATE_WARNING",
+    "STORABLE_SOURCES",
     "Decision",
     "KeyringKind",
     "KeyringLookup",

@@ -17,6 +17,7 @@ import pytest
 
 from policy.credentials.lookup import CredentialSources
 from policy.credentials.values import Credentials
+from policy.decision import Decision
 from policy.errors import IncompleteCredentials, MissingCredentials
 from policy.fetch.auth import (
     DecideFn,
@@ -49,6 +50,11 @@ class StandInDecision:
     provider: KeyringProvider = KeyringProvider.DISABLED
     sources: tuple[CredentialSource, ...] = ()
     keyring_lookups: tuple[Any, ...] = ()
+    read_ahead: bool = False
+
+    # The rules themselves are the real Decision's.
+    may_store = Decision.may_store
+    looks_up_first = Decision.looks_up_first
 
 
 def stand_in_decide(store: bool = False) -> DecideFn:

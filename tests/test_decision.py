@@ -260,6 +260,81 @@ def test_decision_table(row: Row) -> None:
         assert "\n" not in reason and reason == reason.strip() and reason[0].islower()
 
 
+# ------------------------------------------------------------------ rules the fetcher carries out
+
+# (configuration row of ROWS, request URL in an index, expected `read_ahead`): `native` reads a
+# configured index's keyring entry before the first request; nothing else does.
+READ_AHEAD = {
+    "native-gate": ("native-gate", True),
+    "native-store": ("native-store", True),
+    "native-store-always": ("native-store-always", True),
+    "native-read-key": ("native-read-key", True),
+    "native-out": ("native-out", False),
+    "native-skip": ("native-skip", False),
+    "native-never": ("native-never", False),
+    "sub-user": ("sub-user", False),
+    "sub-always-nouser": ("sub-always-nouser", False),
+    "disabled-na-user": ("disabled-na-user", False),
+}
+
+
+@pytest.mark.parametrize(("row_id", "expected"), READ_AHEAD.values(), ids=READ_AHEAD.keys())
+def test_read_ahead_table(row_id: str, expected: bool) -> None:
+    row = ROWS[row_id]
+    config = make_settings(row.provider, row.native_auth, row.authenticate, row.keyring)
+    decision = decide(config, URL if row.matched else OUT, row.username)
+    assert decision.read_ahead is expected
+    assert (decision.read_ahead_reason is not None) is expected
+    assert decision.looks_up_first(None) is (expected or row.authenticate is ALWAYS)
+    assert decision.looks_up_first("alice") is True
+
+
+def test_the_implicit_pypi_default_is_not_read_ahead() -> None:
+    decision = decide(Settings(keyring_provider=N), "https://pypi.org/simple/anyio/")
+    assert decision.read is True
+    assert decision.read_ahead is False and decision.looks_up_first(None) is False
+
+
+E, U_, NR = CredentialSource.ENV, CredentialSource.URL, CredentialSource.NETRC
+CF, C = CredentialSource.CREDENTIALS_FILE, CredentialSource.CACHE
+NK, SK = CredentialSource.NATIVE_KEYRING, CredentialSource.SUBPROCESS_KEYRING
+
+# (configuration row, credentials' source, username, has a password, may they be stored)
+MAY_STORE = {
+    "env": ("native-store", E, "alice", True, True),
+    "request-url": ("native-store", U_, "alice", True, True),
+    "store-key": ("native-store-key", E, "alice", True, True),
+    "from-netrc": ("native-store", NR, "alice", True, False),
+    "from-credentials-file": ("native-store", CF, "alice", True, False),
+    "from-cache": ("native-store", C, "alice", True, False),
+    "from-native-keyring": ("native-store", NK, "alice", True, False),
+    "from-subprocess-keyring": ("native-store", SK, "alice", True, False),
+    "no-username": ("native-store", E, None, True, False),
+    "empty-username": ("native-store", E, "", True, False),
+    "no-password": ("native-store", E, "alice", False, False),
+    "gate": ("native-gate", E, "alice", True, False),
+    "read-key": ("native-read-key", E, "alice", True, False),
+    "out-of-index": ("native-out", E, "alice", True, False),
+    "subprocess": ("sub-user", E, "alice", True, False),
+}
+
+
+@pytest.mark.parametrize(
+    ("row_id", "source", "username", "password", "expected"),
+    MAY_STORE.values(),
+    ids=MAY_STORE.keys(),
+)
+def test_may_store_table(
+    row_id: str, source: CredentialSource, username: str | None, password: bool, expected: bool
+) -> None:
+    row = ROWS[row_id]
+    config = make_settings(row.provider, row.native_auth, row.authenticate, row.keyring)
+    decision = decide(config, URL if row.matched else OUT, username)
+    assert decision.may_store(source, username, password) is expected
+    if expected:
+        assert decision.store and decision.store_service == f"uv-credentials:{IDX}"
+
+
 # ------------------------------------------------------------------ details
 
 

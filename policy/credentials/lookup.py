@@ -54,9 +54,8 @@ class DecisionLike(Protocol):
     @property
     def keyring_lookups(self) -> Sequence[KeyringLookupLike]: ...
     @property
-    def store(self) -> bool: ...
-    @property
     def store_service(self) -> str | None: ...
+    def may_store(self, source: CredentialSource, username: str | None, password: bool) -> bool: ...
 
 
 class CredentialSources:
@@ -230,13 +229,13 @@ class CredentialSources:
     def store(self, decision: DecisionLike, credentials: Credentials) -> str | None:
         """Store working credentials in the native keyring; the service, or None if not.
 
-        Only when the decision allows it and the credentials have a username and a password.
-        A failing keyring is one warning, never an error.
+        Only what the decision allows (`Decision.may_store`). A failing keyring is one
+        warning, never an error.
         """
         service = decision.store_service
-        if not decision.store or service is None:
+        if service is None or credentials.username is None or credentials.password is None:
             return None
-        if credentials.username is None or credentials.password is None:
+        if not decision.may_store(credentials.source, credentials.username, True):
             return None
         try:
             self.backend("native").set(service, credentials.username, credentials.password)

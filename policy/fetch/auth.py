@@ -32,11 +32,11 @@ import httpx
 from policy.credentials.values import Credentials
 from policy.errors import IncompleteCredentials, MissingCredentials, PolicyError
 from policy.fetch.cache import CredentialsCache, ProbeGate, SingleFlight
-from policy.index import PYPI_INDEX, match_index, search_indexes
+from policy.index import match_index, search_indexes
 from policy.provenance import CredentialSource
 from policy.realm import normalize_url, realm_key, root_url
 from policy.redact import redact_url, strip_credentials
-from policy.settings.models import AuthPolicy, KeyringProvider, Settings
+from policy.settings.models import AuthPolicy, Settings
 
 if TYPE_CHECKING:
     from policy.credentials.lookup import CredentialSources
@@ -49,7 +49,6 @@ PROBE_WAIT = 60.0
 """Seconds a request waits at most for its realm's probe before going out anyway."""
 _MEMO_LIMIT = 4096
 RETRY_STATUSES = frozenset({401, 403, 404})
-_STORABLE_SOURCES = frozenset({CredentialSource.URL, CredentialSource.ENV})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _SENSITIVE_HEADERS = ("authorization", "proxy-authorization", "cookie")
 
@@ -343,13 +342,7 @@ class PolicyAuth(httpx.Auth):
         username = candidate.username if candidate is not None else None
         looked = False
         if candidate is None or not candidate.is_authenticated:
-            # A known username, or `always`: ask the sources before sending (as uv does); and
-            # the in-process keyring of a configured index, where stored credentials live.
-            if (
-                decision.authenticate == AuthPolicy.ALWAYS
-                or username is not None
-                or _reads_native_first(decision)
-            ):
+            if decision.looks_up_first(username):
                 found: Credentials | None = yield self._lookup(url, username)
                 looked = True
                 if found is not None and (found.is_authenticated or candidate is None):
@@ -391,15 +384,14 @@ class PolicyAuth(httpx.Auth):
         """Remember what worked; store it when the decision allows. Never from a failure."""
         if remember:
             self.cache.insert(url, credentials, replace_stale=True)
-        if not (
-            decision.store
-            and credentials.source in _STORABLE_SOURCES
-            and credentials.username
-            and credentials.is_authenticated
+        if not decision.may_store(
+            credentials.source, credentials.username, credentials.is_authenticated
         ):
             return
         decision = self._decision(url, credentials.username)  # exactly, for this URL
-        if not decision.store:
+        if not decision.may_store(
+            credentials.source, credentials.username, credentials.is_authenticated
+        ):
             return
         attempt = (decision.store_service, credentials.username)
         with self._store_lock:
@@ -486,23 +478,6 @@ class PolicyAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """httpx's plain interface: as `sync_auth_flow` (lookups block the caller)."""
         return self.sync_auth_flow(request)
-
-
-def _reads_native_first(decision: Decision) -> bool:
-    """`native` reads a configured index's keyring entry before the first request.
-
-    The lookup is in-process and made once per index, and it is where working credentials
-    were stored, so a later run's first request already carries them instead of wasting a
-    401 (uv probes first; it has no entry of its own to read). Never for the implicit PyPI
-    default: a public index must not cost a keyring read (or an unlock prompt) up front.
-    """
-    index = decision.index
-    return (
-        decision.provider == KeyringProvider.NATIVE
-        and index is not None
-        and not (index.origin is None and index.url == PYPI_INDEX.url)
-        and CredentialSource.NATIVE_KEYRING in decision.sources
-    )
 
 
 def _clean(url: str) -> str:
