@@ -53,45 +53,13 @@ def probe() -> dict[str, Any]:
 # --- settings -----------------------------------------------------------------------------
 
 
-def load(spec: dict[str, Any]) -> tuple[Any, str]:
-    """Settings from the scenario's uv.toml when `policy.settings.origins` exists, else the spec.
+def load(spec: dict[str, Any]) -> Any:
+    """Settings from the scenario's uv.toml, as the CLI would load them."""
+    from policy.settings.models import Overrides
+    from policy.settings.origins import load_settings
 
-    Returns the settings and which way they were made, for the record.
-    """
-    from policy.settings.models import Overrides, Settings
-
-    if spec.get("config") and importlib.util.find_spec("policy.settings.origins") is not None:
-        from policy.settings.origins import load_settings
-
-        overrides = Overrides(config_file=spec["config"], keyring_provider=spec.get("provider"))
-        return load_settings(overrides, env=os.environ, cwd=Path.cwd()), "policy.settings.origins"
-    return Settings.model_validate(spec["settings"]), "Settings model (no policy.settings.origins)"
-
-
-def sync_client(settings: Any, **kwargs: Any) -> Any:
-    """`policy.fetch.clients.client` when built, else an httpx.Client with `PolicyAuth`."""
-    if importlib.util.find_spec("policy.fetch.clients") is not None:
-        from policy.fetch.clients import client
-
-        return client(settings, **kwargs)
-    import httpx
-
-    from policy.fetch.auth import PolicyAuth
-
-    return httpx.Client(auth=PolicyAuth(settings), **kwargs)
-
-
-def async_client(settings: Any, **kwargs: Any) -> Any:
-    """`policy.fetch.clients.async_client` when built, else an httpx.AsyncClient + `PolicyAuth`."""
-    if importlib.util.find_spec("policy.fetch.clients") is not None:
-        from policy.fetch.clients import async_client as make
-
-        return make(settings, **kwargs)
-    import httpx
-
-    from policy.fetch.auth import PolicyAuth
-
-    return httpx.AsyncClient(auth=PolicyAuth(settings), **kwargs)
+    overrides = Overrides(config_file=spec["config"], keyring_provider=spec.get("provider"))
+    return load_settings(overrides, env=os.environ, cwd=Path.cwd())
 
 
 def without_userinfo(url: str) -> str:
@@ -140,8 +108,10 @@ def fetch_one(client: Any, indexes: list[Any], project: str, dest: Path) -> dict
 
 
 def fetch(spec: dict[str, Any]) -> dict[str, Any]:
+    from policy.fetch.clients import client as sync_client
+
     started = time.perf_counter()
-    settings, made = load(spec)
+    settings = load(spec)
     dest = Path(spec["dest"])
     dest.mkdir(parents=True, exist_ok=True)
     with sync_client(settings, timeout=30.0) as client:
@@ -153,7 +123,6 @@ def fetch(spec: dict[str, Any]) -> dict[str, Any]:
         "ok": not failed,
         "fetched": len(results) - len(failed),
         "failed": failed[:3],
-        "settings_from": made,
         "seconds": time.perf_counter() - started,
         "keyring_imported": "keyring" in sys.modules,
     }
@@ -163,7 +132,9 @@ def fetch(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _concurrent(spec: dict[str, Any]) -> dict[str, Any]:
-    settings, made = load(spec)
+    from policy.fetch.clients import async_client
+
+    settings = load(spec)
     index = spec.get("base_url") or settings.indexes[0].url.rstrip("/")
     projects = spec["projects"]
     urls = [f"{index}/{projects[i % len(projects)]}/" for i in range(spec["tasks"])]
@@ -178,7 +149,6 @@ async def _concurrent(spec: dict[str, Any]) -> dict[str, Any]:
         "ok": codes == {"200": len(urls)},
         "statuses": codes,
         "seconds": seconds,
-        "settings_from": made,
     }
 
 
@@ -213,7 +183,7 @@ def overhead(spec: dict[str, Any]) -> dict[str, Any]:
 
     from policy.fetch.auth import PolicyAuth
 
-    settings, made = load(spec)
+    settings = load(spec)
     base = spec["base"]
     count = spec["requests"]
 
@@ -253,7 +223,6 @@ def overhead(spec: dict[str, Any]) -> dict[str, Any]:
         "round_ratios": round_ratios,
         "median_request_ratios": median_ratios,
         "overhead_us_per_request": per_request_us,
-        "settings_from": made,
         "profile": report,
     }
 
@@ -307,7 +276,7 @@ def startup(spec: dict[str, Any]) -> dict[str, Any]:
     def policy_part() -> None:
         from policy.decision import decide  # imports the `policy` package too
 
-        settings, _ = load(spec)
+        settings = load(spec)
         decide(settings, spec["url"])
 
     if spec.get("profile"):
@@ -328,16 +297,17 @@ def startup(spec: dict[str, Any]) -> dict[str, Any]:
 def keyring_import(spec: dict[str, Any]) -> dict[str, Any]:
     """Whether `keyring` is in sys.modules after each step of a run that does not need it."""
     from policy.decision import decide
+    from policy.fetch.clients import client as sync_client
 
     seen = {}
-    settings, made = load(spec)
+    settings = load(spec)
     seen["load_settings"] = "keyring" in sys.modules
     decide(settings, spec["url"])
     seen["decide"] = "keyring" in sys.modules
     with sync_client(settings, timeout=30.0) as client:
         status = client.get(spec["url"]).status_code
     seen["authenticated_fetch"] = "keyring" in sys.modules
-    return {"ok": status == 200, "status": status, "imported": seen, "settings_from": made}
+    return {"ok": status == 200, "status": status, "imported": seen}
 
 
 MODES = {

@@ -10,7 +10,7 @@ from typing import Any
 
 from benchmarks.harness import World
 from benchmarks.runners import driver
-from benchmarks.scenarios import PRIMARY, SCENARIOS, settings_dict, uv_toml
+from benchmarks.scenarios import PRIMARY, SCENARIOS, uv_toml
 from tests.support.services import PASSWORD, USER
 
 OVERHEAD_TARGET = 1.05
@@ -26,7 +26,6 @@ def _config(world: World, provider: str) -> tuple[Path, dict[str, Any]]:
     spec = {
         "config": str(config),
         "provider": provider,
-        "settings": settings_dict(scenario, world.bases, world.passwords, provider),
     }
     return run, spec
 
@@ -35,12 +34,10 @@ def _burst(world: World, tasks: int, configured: bool) -> dict[str, Any]:
     run = world.new_run_dir()
     provider = "native"  # no username anywhere: only the native provider reads
     index = f"{world.bases[PRIMARY]}/simple/"
-    indexes = [{"name": "bench", "url": index, "default": True}] if configured else []
     spec: dict[str, Any] = {
         "provider": provider,
         "projects": world.projects,
         "tasks": tasks,
-        "settings": {"keyring_provider": provider, "indexes": indexes},
         "base_url": None if configured else index.rstrip("/"),
     }
     config = run / "uv.toml"
@@ -106,10 +103,6 @@ def overhead(world: World, requests: int, rounds: int, profile: Path | None) -> 
             "rounds": rounds,
             "provider": "disabled",
             "env": {"UV_INDEX_BENCH_USERNAME": USER, "UV_INDEX_BENCH_PASSWORD": PASSWORD},
-            "settings": {
-                "keyring_provider": "disabled",
-                "indexes": [{"name": "bench", "url": index, "default": True}],
-            },
         }
         config = run / "uv.toml"
         config.write_text(f'[[index]]\nname = "bench"\nurl = "{index}"\ndefault = true\n')

@@ -18,7 +18,6 @@ from benchmarks.scenarios import (
     credential_env,
     has_url_username,
     pip_args,
-    settings_dict,
     uv_toml,
 )
 
@@ -198,7 +197,6 @@ def _policy_once(provider: str) -> Callable[[World, Scenario], Outcome]:
         spec = {
             "config": str(_write_config(world, scenario, run)),
             "provider": provider,
-            "settings": settings_dict(scenario, world.bases, world.passwords, provider),
             "projects": world.projects,
             "dest": str(run / "downloads"),
         }

@@ -7,7 +7,6 @@ and the library; pip gets the nearest command-line equivalent, noted where it di
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 PRIMARY = "primary"  # the index whose password the keyring holds
 SECOND = "second"  # another authenticated index; nothing stored for it
@@ -103,29 +102,6 @@ def uv_toml(scenario: Scenario, bases: dict[str, str], passwords: dict[str, str]
             lines.append(f"ignore-error-codes = {list(index.ignore_error_codes)}")
         lines.append("")
     return "\n".join(lines)
-
-
-def settings_dict(
-    scenario: Scenario, bases: dict[str, str], passwords: dict[str, str], provider: str
-) -> dict[str, Any]:
-    """The same configuration as `policy.settings.models.Settings` data, for when
-    `policy.settings.origins` is not built yet (index order: uv's, the default index last)."""
-    ordered = [i for i in scenario.indexes if not i.default] + [
-        i for i in scenario.indexes if i.default
-    ]
-    return {
-        "keyring_provider": provider,
-        "indexes": [
-            {
-                "name": i.name,
-                "url": index_url(i, bases, passwords),
-                "default": i.default,
-                "authenticate": i.authenticate,
-                "ignore_error_codes": list(i.ignore_error_codes) or None,
-            }
-            for i in ordered
-        ],
-    }
 
 
 def credential_env(scenario: Scenario, passwords: dict[str, str]) -> dict[str, str]:

@@ -286,6 +286,49 @@ def test_realm_cache_no_wasted_401_after_first_success() -> None:
     assert len(sources.finds) == 1
 
 
+class StreamingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Consumes each request body as a network transport does (MockTransport caches it)."""
+
+    def __init__(self) -> None:
+        self.bodies: list[bytes] = []
+
+    def _answer(self, request: httpx.Request, body: bytes) -> httpx.Response:
+        self.bodies.append(body)
+        ok = request.headers.get("Authorization") == basic("alice", PASSWORD)
+        return httpx.Response(200 if ok else 401)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        stream = cast(Any, request.stream)
+        return self._answer(request, b"".join(stream))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        stream = cast(Any, request.stream)
+        return self._answer(request, b"".join([chunk async for chunk in stream]))
+
+
+def test_a_streamed_body_is_read_first_so_the_retry_can_resend_it() -> None:
+    def chunks() -> Any:
+        yield b"a=1&"
+        yield b"b=2"
+
+    async def achunks() -> Any:
+        yield b"a=1&"
+        yield b"b=2"
+
+    transport = StreamingTransport()
+    auth = make_auth(sources=StandInSources(answers={None: GOOD}))
+    with httpx.Client(transport=transport, auth=auth) as client:
+        assert client.post(INDEX, content=chunks()).status_code == 200
+
+    async def run() -> int:
+        auth = make_auth(sources=StandInSources(answers={None: GOOD}))
+        async with httpx.AsyncClient(transport=transport, auth=auth) as client:
+            return (await client.post(INDEX, content=achunks())).status_code
+
+    assert asyncio.run(run()) == 200
+    assert transport.bodies == [b"a=1&b=2"] * 4
+
+
 def test_wrong_url_password_is_replaced_by_the_keyring_and_never_cached() -> None:
     server = Server()
     sources = StandInSources(answers={"alice": GOOD})

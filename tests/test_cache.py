@@ -117,7 +117,7 @@ def test_single_flight_threads_share_one_call() -> None:
         thread.join(10)
     assert calls == [1]
     assert results == [ALICE] * 16
-    assert flight.peek("k") == (True, ALICE)
+    assert flight.run("k", slow) == ALICE and calls == [1]  # the result is kept
 
 
 def test_single_flight_caches_misses_and_retries_errors() -> None:

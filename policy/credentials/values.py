@@ -53,10 +53,6 @@ class Credentials:
         """The password in clear, for the Authorization header and the keyring only."""
         return None if self.password is None else self.password.get_secret_value()
 
-    def with_source(self, source: CredentialSource) -> Credentials:
-        """The same username and password, attributed to another source."""
-        return Credentials(self.username, self.password, source)
-
     def authorization_header(self) -> str:
         """`Basic base64(username:password)`, the colon always present, as uv sends it."""
         raw = f"{self.username or ''}:{self.password_value or ''}".encode()

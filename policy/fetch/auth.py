@@ -153,7 +153,8 @@ class PolicyAuth(httpx.Auth):
     from it. `stored` lists `{"service", "username"}` of what was stored in this process.
     """
 
-    # A retry re-sends the request, so its body must be replayable (GETs have none).
+    # A retry or a redirect re-sends the request, so its body must be replayable (GETs have
+    # none). httpx's own drivers honour this flag; ours override them, so they read it too.
     requires_request_body = True
 
     def __init__(
@@ -442,6 +443,8 @@ class PolicyAuth(httpx.Auth):
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
+        if self.requires_request_body:
+            request.read()
         flow = self.flow(request)
         result: Any = None
         try:
@@ -460,6 +463,8 @@ class PolicyAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if self.requires_request_body:
+            await request.aread()
         flow = self.flow(request)
         result: Any = None
         try:

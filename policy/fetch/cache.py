@@ -200,14 +200,6 @@ class SingleFlight(Generic[T]):
             raise flight.error
         return flight.result
 
-    def peek(self, key: Hashable) -> tuple[bool, T | None]:
-        """(True, result) when `key` has finished, else (False, None); never waits."""
-        with self._lock:
-            flight = self._flights.get(key)
-            if flight is None or not flight.done.is_set():
-                return False, None
-            return True, flight.result
-
     def run(
         self, key: Hashable, call: Callable[[], T | None], timeout: float | None = None
     ) -> T | None:

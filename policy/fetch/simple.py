@@ -361,16 +361,6 @@ def download_all(
     return [download(client, file, dest, progress) for file in files]
 
 
-def page_json(page: ProjectPage) -> dict[str, Any]:
-    """A small JSON view of a page (for debugging output)."""
-    return {
-        "project": page.project,
-        "index": page.index,
-        "status": page.status,
-        "files": [f.filename for f in page.files],
-    }
-
-
 __all__ = [
     "ACCEPT",
     "ProjectFile",

@@ -109,25 +109,11 @@ def _native_backend(env: Mapping[str, str]) -> KeyringBackend:
     return NativeKeyring(timeout=keyring_timeout(env))
 
 
-def _native_auth(args: argparse.Namespace, env: Mapping[str, str]) -> bool:
+def _native_auth(args: argparse.Namespace) -> bool:
     """Whether `native-auth` is on, from the settings (flags, environment, files)."""
     from policy.cli.commands._common import load_settings
 
-    try:
-        return load_settings(args).native_auth
-    except ModuleNotFoundError as error:
-        if error.name != "policy.settings.origins":
-            raise
-    # The settings loader is not there yet: the flags and environment variables only.
-    from policy.env import UV_PREVIEW, UV_PREVIEW_FEATURES, parse_boolish
-    from policy.settings.models import NATIVE_AUTH
-
-    if args.preview is not None:
-        return bool(args.preview)
-    if env.get(UV_PREVIEW) and parse_boolish(UV_PREVIEW, env[UV_PREVIEW]):
-        return True
-    flags = [*args.preview_features, env.get(UV_PREVIEW_FEATURES, "")]
-    return any(name.strip() == NATIVE_AUTH for flag in flags for name in flag.split(","))
+    return load_settings(args).native_auth
 
 
 # --------------------------------------------------------------------------- commands
@@ -255,7 +241,7 @@ def run(args: argparse.Namespace) -> int:
         if args.auth_command == "dir":
             sys.stdout.write(f"{credentials_dir(env)}\n")
             return EXIT_OK
-        native = _native_auth(args, env)
+        native = _native_auth(args)
         handler = {"login": _login, "logout": _logout, "token": _token}[args.auth_command]
         return handler(args, env, native)
     except AuthError as error:
