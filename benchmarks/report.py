@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import statistics
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,66 +51,90 @@ def _mark(figure: dict[str, Any]) -> str:
     return "meets" if figure["met"] else "MISSES"
 
 
+def _not_measured(figure: dict[str, Any]) -> str:
+    """A figure skipped for lack of time or whose driver failed carries no `target`."""
+    return f"not measured: {figure.get('error') or 'no result'}"
+
+
+def _concurrent(c: dict[str, Any]) -> str:
+    def burst(b: dict[str, Any]) -> str:
+        failed = "" if b.get("ok") else f" (failed: {b.get('error') or b.get('statuses')})"
+        return (
+            f"lookups {b.get('lookups')}, 401/403 {b.get('auth_failures')}, "
+            f"requests {b.get('requests')}{failed}"
+        )
+
+    wasted = "meets" if c.get("wasted_met") else "MISSES"
+    outside = f"; no index: {burst(c['no_index'])}" if "no_index" in c else ""
+    return (
+        f"configured index: {burst(c)}{outside}"
+        f"  [{c['target']}: {_mark(c)}; {c.get('wasted_target', '401/403')}: {wasted}]"
+    )
+
+
+def _overhead(o: dict[str, Any]) -> str:
+    text = (
+        f"ratio {o['ratio']:.3f} (rounds {min(o['round_ratios']):.3f}-"
+        f"{max(o['round_ratios']):.3f}, median request "
+        f"{statistics.median(o['median_request_ratios']):.3f}; "
+        f"{o['overhead_us_per_request']:+.1f} us/request; {o['requests']} interleaved "
+        f"request pairs x {o['rounds']} rounds)"
+        if o.get("ok")
+        else f"failed: {o.get('error')}"
+    )
+    return f"{text}  [{o['target']}: {_mark(o)}]"
+
+
+def _startup(s: dict[str, Any]) -> str:
+    text = (
+        f"+{s['added_ms']:.1f} ms (min {s['added_ms_min']:.1f}) over httpx + pydantic "
+        "with one model defined; "
+        f"+{s['added_strict_ms']:.1f} ms over the bare imports ({s['baseline_ms']:.1f} "
+        f"ms; pydantic's first model alone {s['pydantic_first_model_ms']:.1f} ms), "
+        f"median of {s['runs']}"
+        if s.get("ok")
+        else f"failed: {s.get('error')}"
+    )
+    return f"{text}  [{s['target']}: {_mark(s)}]"
+
+
+def _keyring_import(k: dict[str, Any]) -> str:
+    seen = k.get("imported") or {}
+    if not seen:
+        text = f"failed: {k.get('error')}"
+    elif any(seen.values()):
+        text = "imported after " + ", ".join(step for step, v in seen.items() if v)
+    else:
+        text = (
+            f"no, in all {len(seen)} checks (subprocess and disabled providers; after "
+            "load_settings, decide and an authenticated fetch)"
+        )
+    return f"{text}  [{_mark(k)}]"
+
+
+# Each figure of keyring-policy alone: its title and how a measured one reads.
+FIGURES: tuple[tuple[str, str, Callable[[dict[str, Any]], str]], ...] = (
+    ("concurrent", "concurrent async fetches, nothing known yet", _concurrent),
+    ("overhead", "PolicyAuth over httpx.BasicAuth", _overhead),
+    ("startup", "start-up (import policy + load settings + decide)", _startup),
+    ("keyring_import", "keyring package imported?", _keyring_import),
+)
+
+
 def policy_lines(figures: dict[str, Any]) -> list[str]:
     if figures.get("status"):
         return [f"keyring-policy alone: {figures['status']}"]
     lines = ["keyring-policy alone:"]
-    c = figures.get("concurrent", {})
-    if c:
-
-        def burst(b: dict[str, Any]) -> str:
-            failed = "" if b["ok"] else f" (failed: {b.get('error') or b.get('statuses')})"
-            return (
-                f"lookups {b['lookups']}, 401/403 {b['auth_failures']}, "
-                f"requests {b['requests']}{failed}"
-            )
-
-        lines.append(
-            f"  {c['tasks']} concurrent async fetches, nothing known yet: configured index: "
-            f"{burst(c)}; no index: {burst(c['no_index'])}"
-            f"  [{c['target']}: {_mark(c)}; {c['wasted_target']}: "
-            f"{'meets' if c['wasted_met'] else 'MISSES'}]"
-        )
-    o = figures.get("overhead", {})
-    if o:
-        text = (
-            f"ratio {o['ratio']:.3f} (rounds {min(o['round_ratios']):.3f}-"
-            f"{max(o['round_ratios']):.3f}, median request "
-            f"{statistics.median(o['median_request_ratios']):.3f}; "
-            f"{o['overhead_us_per_request']:+.1f} us/request; {o['requests']} interleaved "
-            f"request pairs x {o['rounds']} rounds)"
-            if o["ok"]
-            else f"failed: {o.get('error')}"
-        )
-        lines.append(f"  PolicyAuth over httpx.BasicAuth: {text}  [ratio < 1.05: {_mark(o)}]")
-    s = figures.get("startup", {})
-    if s:
-        text = (
-            f"+{s['added_ms']:.1f} ms (min {s['added_ms_min']:.1f}) over httpx + pydantic "
-            "with one model defined; "
-            f"+{s['added_strict_ms']:.1f} ms over the bare imports ({s['baseline_ms']:.1f} "
-            f"ms; pydantic's first model alone {s['pydantic_first_model_ms']:.1f} ms), "
-            f"median of {s['runs']}"
-            if s["ok"]
-            else f"failed: {s.get('error')}"
-        )
-        lines.append(
-            f"  start-up (import policy + load settings + decide): {text}  "
-            f"[{s['target']}: {_mark(s)}]"
-        )
-    k = figures.get("keyring_import", {})
-    if k:
-        seen = k.get("imported") or {}
-        if not seen:
-            text = f"failed: {k.get('error')}"
-        elif any(seen.values()):
-            text = "imported after " + ", ".join(step for step, v in seen.items() if v)
-        else:
-            text = (
-                f"no, in all {len(seen)} checks (subprocess and disabled providers; after "
-                "load_settings, decide and an authenticated fetch)"
-            )
-        lines.append(f"  keyring package imported? {text}  [{_mark(k)}]")
+    for name, title, measured in FIGURES:
+        figure = figures.get(name)
+        if not figure:
+            continue
+        if name == "concurrent" and "tasks" in figure:
+            title = f"{figure['tasks']} {title}"
+        # A figure without a target was never measured (skipped past the time budget, or
+        # its driver failed before measuring): say why instead of formatting its numbers.
+        text = measured(figure) if "target" in figure else _not_measured(figure)
+        lines.append(f"  {title}{' ' if title.endswith('?') else ': '}{text}")
     for name in ("overhead", "startup"):
         if figures.get(name, {}).get("profile_file"):
             lines.append(f"  profile of {name}: {figures[name]['profile_file']}")

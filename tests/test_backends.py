@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -105,10 +104,15 @@ def test_deadline_returns_the_result_and_reraises() -> None:
 
 def test_deadline_expires() -> None:
     release = threading.Event()
-    started = time.monotonic()
+    answered = threading.Event()
+
+    def slow() -> None:
+        release.wait(30)
+        answered.set()
+
     with pytest.raises(DeadlineExceeded, match=r"slow call did not answer within 0\.2 s"):
-        call_with_deadline(lambda: release.wait(30), 0.2, what="slow call")
-    assert time.monotonic() - started < 2
+        call_with_deadline(slow, 0.2, what="slow call")
+    assert not answered.is_set()  # the caller got its answer while the call still ran
     release.set()
 
 
@@ -117,21 +121,21 @@ def test_a_stuck_worker_does_not_block_process_exit() -> None:
         "import time\n"
         "from policy.credentials.backends.base import call_with_deadline, DeadlineExceeded\n"
         "try:\n"
-        "    call_with_deadline(lambda: time.sleep(60), 0.2, what='stuck')\n"
+        "    call_with_deadline(lambda: time.sleep(3600), 0.2, what='stuck')\n"
         "except DeadlineExceeded:\n"
         "    print('timed out')\n"
     )
-    started = time.monotonic()
+    # The worker sleeps an hour: the process exits at all only if it does not wait for it
+    # (the timeout is a safety net, far above a normal start-up even on a busy machine).
     done = subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=300,
         check=True,
         cwd=Path(__file__).parent.parent,
     )
     assert done.stdout.strip() == "timed out"
-    assert time.monotonic() - started < 10
 
 
 @pytest.mark.parametrize(
@@ -200,11 +204,13 @@ class _Hanging(LibBackend):
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # keyring's, unannotated
         self.release = threading.Event()
+        self.answered = threading.Event()
         self.calls = 0
 
     def get_password(self, service: str, username: str) -> str | None:
         self.calls += 1
         self.release.wait(30)
+        self.answered.set()
         return None
 
     def set_password(self, service: str, username: str, password: str) -> None:
@@ -250,10 +256,9 @@ def test_native_exception_text_never_carries_the_password() -> None:
 def test_native_timeout_is_unavailable_and_stops_asking() -> None:
     hanging = _Hanging()
     native = NativeKeyring(hanging, timeout=0.3)
-    started = time.monotonic()
     first = native.get("svc", "alice")
     second = native.get("svc2", "alice")
-    assert time.monotonic() - started < 2
+    assert not hanging.answered.is_set()  # both answers came while the first call still hung
     assert first.status is second.status is LookupStatus.UNAVAILABLE
     assert "did not answer within 0.3 s" in first.detail
     assert "KEYRING_POLICY_TIMEOUT" in first.detail

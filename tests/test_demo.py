@@ -41,25 +41,25 @@ def test_demo_steps_behave_as_narrated(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_demo_command_cleans_up_after_itself(tmp_path: Path) -> None:
-    before = set(Path(tempfile_dir()).glob("keyring-policy-demo-*"))
+    # The demo gets a temporary directory of its own (TMPDIR), so that what other processes on
+    # the machine do in the shared one cannot change what this test sees.
+    temp = tmp_path / "tmp"
+    cwd = tmp_path / "cwd"
+    temp.mkdir()
+    cwd.mkdir()
     root = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "PYTHONPATH": str(root)}
+    env = {**os.environ, "PYTHONPATH": str(root), "TMPDIR": str(temp)}
     done = subprocess.run(
         [sys.executable, "-m", "policy", "demo"],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
-        cwd=tmp_path,
+        cwd=cwd,
         env=env,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stderr == ""
-    assert set(Path(tempfile_dir()).glob("keyring-policy-demo-*")) == before
-    assert list(tmp_path.iterdir()) == []
-
-
-def tempfile_dir() -> str:
-    import tempfile
-
-    return tempfile.gettempdir()
+    assert f"{temp}{os.sep}keyring-policy-demo-" in done.stdout  # it did use TMPDIR
+    assert list(temp.iterdir()) == []
+    assert list(cwd.iterdir()) == []

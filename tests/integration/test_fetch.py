@@ -621,7 +621,7 @@ def recorders() -> Iterator[tuple[Any, Any]]:
         for server, _, thread in made:
             server.shutdown()
             server.server_close()
-            thread.join(10)
+            thread.join(60)
 
 
 def test_cross_origin_redirect_never_carries_authorization(
