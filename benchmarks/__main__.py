@@ -112,7 +112,7 @@ def run_tool(
 
 
 def compare(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Issue 6's bar: our lookups and wasted round trips at or below uv's, per scenario."""
+    """The bar against uv: our lookups and wasted round trips at or below uv's, per scenario."""
     checks = []
     for scenario in scenarios:
         by_tool = {r["tool"]: r for r in scenario["results"]}

@@ -1,4 +1,4 @@
-"""The figures measured for keyring-policy alone, each against its SPEC §7 target."""
+"""The figures measured for keyring-policy alone, each against its target."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def _burst(world: World, tasks: int, configured: bool) -> dict[str, Any]:
         "seconds": result.get("seconds"),
         "target": "lookups == 1",
         "met": bool(result.get("ok")) and counts["lookups"] == 1,
-        # SPEC §7 also bounds wasted round trips: at most one 401/403 per realm per process.
+        # The second bound, on wasted round trips: at most one 401/403 per realm per process.
         "wasted_target": "401/403 <= 1",
         "wasted_met": counts["auth_failures"] <= 1,
         **({"error": result["error"]} if "error" in result else {}),

@@ -551,9 +551,9 @@ def test_properties(config: Settings, url: str, username: str | None) -> None:
 
 
 # ------------------------------------------------------------------ parity with uv
-# What uv 0.13.9 asked the `keyring` command for in every scenario of the uv reference run
-# (`../shared/uv-reference/observed.json`, ids a*, b*, g*), written out here with the port
-# fixed at 8080. uv stops at the first answer, so the observed calls are our subprocess
+# What uv 0.13.9 asked the `keyring` command for in every scenario of a reference run of uv
+# against a counting `keyring` command (scenario ids a*, b*, g*), written out here with the
+# port fixed at 8080. uv stops at the first answer, so the observed calls are our subprocess
 # lookups up to the entry the fake keyring held (`hit`). `earlier` marks scenarios where
 # another source already had the password, so no keyring call is due at all.
 

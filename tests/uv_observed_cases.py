@@ -1,5 +1,5 @@
-"""uv 0.13.9's observed settings behaviour (`../shared/uv-reference/observed.json`, scenarios
-`d*`, `h*`, `i*`, `p*`), transcribed as data. Every scenario ran `uv pip install` (pip mode)
+"""uv 0.13.9's observed settings behaviour (a reference run of uv itself, scenarios `d*`,
+`h*`, `i*`, `p*`), transcribed as data. Every scenario ran `uv pip install` (pip mode)
 from `{dir}/proj` with HOME, XDG_CONFIG_HOME = `{dir}/home/.config` and XDG_CONFIG_DIRS =
 `{dir}/xdg-system`. Texts are uv's stderr without `error: ` / `warning: `; `adapt()` turns
 uv's two-value provider wording into ours, where `native` is this project's addition.

@@ -238,7 +238,7 @@ class UvOptions(BaseModel):
 class KeyringPolicyOptions(BaseModel):
     """`[tool.keyring-policy]` in `pyproject.toml`: a table uv ignores, so `native` fits."""
 
-    # Built on first use: most projects never have this table (start-up time, SPEC §7).
+    # Built on first use: most projects never have this table (start-up time matters).
     model_config = _MODEL
 
     keyring_provider: KeyringProvider | None = None

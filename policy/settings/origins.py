@@ -1,6 +1,6 @@
 """Resolve `Settings` from flags, the environment and the files, with provenance.
 
-One source class per origin turns its input into a `Layer`; `load_settings` orders the layers
+One class per origin turns its input into a `Layer`; `load_settings` orders the layers
 (highest first: overrides, environment, then the project, user and system files, or only the
 `--config-file`) and one function merges them: scalars from the highest layer that sets them,
 lists concatenated highest first, the preview setting through uv's `resolve_preview`.
@@ -47,27 +47,28 @@ CONFIG_FILE_WARNING = (
     "instead."
 )
 
-Sourced = tuple[IndexSettings, str]
+WithOrigin = tuple[IndexSettings, str]
+"""An index and where it came from (`path:LINE`, `env NAME`, `cli --flag`)."""
 T = TypeVar("T")
 
 
 class Layer:
     """What one origin contributes; every value is paired with where it came from."""
 
-    # A plain class rather than a dataclass: building dataclasses costs import time (SPEC §7).
+    # A plain class rather than a dataclass: building dataclasses costs import time.
     def __init__(self, origin: Origin) -> None:
         self.origin = origin
         self.keyring_provider: tuple[KeyringProvider, str] | None = None
         self.pip_keyring_provider: tuple[KeyringProvider, str] | None = None
         self.preview: tuple[ConfigPreview, str] | None = None
-        self.index: list[Sourced] = []
-        self.extra_index_url: list[Sourced] = []
-        self.index_url: Sourced | None = None
-        self.find_links: list[Sourced] = []
+        self.index: list[WithOrigin] = []
+        self.extra_index_url: list[WithOrigin] = []
+        self.index_url: WithOrigin | None = None
+        self.find_links: list[WithOrigin] = []
         self.no_index: tuple[bool, str] | None = None
-        self.pip_extra_index_url: list[Sourced] = []
-        self.pip_index_url: Sourced | None = None
-        self.pip_find_links: list[Sourced] = []
+        self.pip_extra_index_url: list[WithOrigin] = []
+        self.pip_index_url: WithOrigin | None = None
+        self.pip_find_links: list[WithOrigin] = []
         self.pip_no_index: tuple[bool, str] | None = None
 
 
@@ -164,7 +165,7 @@ def _command_line_layer(origin: Origin, inputs: _Inputs, cwd: Path) -> Layer:
     return layer
 
 
-class OverridesSource:
+class CliOrigin:
     """The embedding program's overrides, or the command-line flags."""
 
     def __init__(self, overrides: Overrides, cwd: Path) -> None:
@@ -202,7 +203,7 @@ class OverridesSource:
         return _command_line_layer(Origin.CLI, inputs, self.cwd)
 
 
-class EnvSource:
+class EnvOrigin:
     """uv's environment variables. A flag given on the command line replaces its variable."""
 
     def __init__(self, env: Mapping[str, str], overrides: Overrides, cwd: Path) -> None:
@@ -270,7 +271,7 @@ class EnvSource:
         return _command_line_layer(Origin.ENV, inputs, self.cwd)
 
 
-class FileSource:
+class LoadedFile:
     """One loaded configuration file (project, user, system or `--config-file`)."""
 
     def __init__(self, file: FileOptions, origin: Origin) -> None:
@@ -295,7 +296,7 @@ class FileSource:
         *,
         default: bool = False,
         flat: bool = False,
-    ) -> list[Sourced]:
+    ) -> list[WithOrigin]:
         fmt = IndexFormat.FLAT if flat else IndexFormat.SIMPLE
         return [
             (
@@ -398,11 +399,11 @@ def _files_view(files: Sequence[Layer], pip: bool) -> Layer:
     return merged
 
 
-def search_order(indexes: Sequence[Sourced]) -> list[Sourced]:
+def search_order(indexes: Sequence[WithOrigin]) -> list[WithOrigin]:
     """uv's `IndexLocations::indexes`: names deduplicated (first wins), defaults last."""
     seen: set[str] = set()
-    regular: list[Sourced] = []
-    defaults: list[Sourced] = []
+    regular: list[WithOrigin] = []
+    defaults: list[WithOrigin] = []
     for item in indexes:
         index = item[0]
         if index.name is not None:
@@ -413,8 +414,8 @@ def search_order(indexes: Sequence[Sourced]) -> list[Sourced]:
     return regular + defaults
 
 
-def _ordered_indexes(cli: Layer, env: Layer, files: Layer, pip: bool) -> list[Sourced]:
-    # `EnvSource` already dropped every variable whose flag was given (clap's `env =`), so the
+def _ordered_indexes(cli: Layer, env: Layer, files: Layer, pip: bool) -> list[WithOrigin]:
+    # `EnvOrigin` already dropped every variable whose flag was given (clap's `env =`), so the
     # command-line level is the two layers side by side.
     index = [*cli.index, *env.index]
     extra = [*cli.extra_index_url, *env.extra_index_url]
@@ -441,7 +442,7 @@ def _ordered_indexes(cli: Layer, env: Layer, files: Layer, pip: bool) -> list[So
     return [*search_order(simple), *flat]
 
 
-class ConfigFileSource:
+class ConfigFileOrigin:
     """`--config-file` / `UV_CONFIG_FILE`: only this file, read as a `uv.toml`."""
 
     def __init__(self, path: Path, cwd: Path) -> None:
@@ -449,28 +450,28 @@ class ConfigFileSource:
         self.cwd = cwd
         self.warnings: list[str] = []
 
-    def files(self) -> list[FileSource]:
+    def files(self) -> list[LoadedFile]:
         """The file, loaded."""
         if self.path.name == "pyproject.toml":
             self.warnings.append(CONFIG_FILE_WARNING)
-        return [FileSource(load_uv_toml(self.path, self.cwd), Origin.CONFIG_FILE)]
+        return [LoadedFile(load_uv_toml(self.path, self.cwd), Origin.CONFIG_FILE)]
 
 
-class ProjectFileSource:
+class ProjectFileOrigin:
     """The project's `uv.toml` or `[tool.uv]`, found by uv's walk from the workspace root."""
 
     def __init__(self, cwd: Path) -> None:
         self.cwd = cwd
         self.warnings: list[str] = []
 
-    def files(self) -> list[FileSource]:
+    def files(self) -> list[LoadedFile]:
         """The project file, if the walk finds one (its warnings are kept)."""
         found = find_project_file(workspace_start(self.cwd), self.cwd)
         self.warnings.extend(found.warnings)
-        return [FileSource(found.file, Origin.PROJECT)] if found.file else []
+        return [LoadedFile(found.file, Origin.PROJECT)] if found.file else []
 
 
-class UserFileSource:
+class UserFileOrigin:
     """`$XDG_CONFIG_HOME/uv/uv.toml` (or `~/.config/uv/uv.toml`)."""
 
     def __init__(self, env: Mapping[str, str], cwd: Path) -> None:
@@ -478,13 +479,13 @@ class UserFileSource:
         self.cwd = cwd
         self.warnings: list[str] = []
 
-    def files(self) -> list[FileSource]:
+    def files(self) -> list[LoadedFile]:
         """The user file, if it exists."""
         file = load_optional(user_config_file(self.env), self.cwd)
-        return [FileSource(file, Origin.USER)] if file else []
+        return [LoadedFile(file, Origin.USER)] if file else []
 
 
-class SystemFileSource:
+class SystemFileOrigin:
     """The first `uv/uv.toml` in `$XDG_CONFIG_DIRS`, else `/etc/uv/uv.toml`."""
 
     def __init__(self, env: Mapping[str, str], cwd: Path, enabled: bool) -> None:
@@ -493,27 +494,27 @@ class SystemFileSource:
         self.enabled = enabled
         self.warnings: list[str] = []
 
-    def files(self) -> list[FileSource]:
+    def files(self) -> list[LoadedFile]:
         """The system file, unless `UV_NO_SYSTEM_CONFIG` or it does not exist."""
         if not self.enabled:
             return []
         file = load_optional(system_config_file(self.env), self.cwd)
-        return [FileSource(file, Origin.SYSTEM)] if file else []
+        return [LoadedFile(file, Origin.SYSTEM)] if file else []
 
 
-FileOrigin = ConfigFileSource | ProjectFileSource | UserFileSource | SystemFileSource
+FileOrigin = ConfigFileOrigin | ProjectFileOrigin | UserFileOrigin | SystemFileOrigin
 
 
-def file_sources(overrides: Overrides, environment: EnvSource, cwd: Path) -> tuple[FileOrigin, ...]:
+def file_origins(overrides: Overrides, environment: EnvOrigin, cwd: Path) -> tuple[FileOrigin, ...]:
     """The file origins to read, highest priority first."""
     config_file = overrides.config_file or environment.config_file()
     if config_file is not None:
-        return (ConfigFileSource((cwd / config_file).absolute(), cwd),)
+        return (ConfigFileOrigin((cwd / config_file).absolute(), cwd),)
     if overrides.no_config or environment.no_config():
         return ()
     system = not environment.boolish(names.UV_NO_SYSTEM_CONFIG)
     env = environment.env
-    return (ProjectFileSource(cwd), UserFileSource(env, cwd), SystemFileSource(env, cwd, system))
+    return (ProjectFileOrigin(cwd), UserFileOrigin(env, cwd), SystemFileOrigin(env, cwd, system))
 
 
 def load_settings(
@@ -535,23 +536,23 @@ def load_settings(
         cwd = cwd / overrides.directory
     cwd = cwd.absolute()
     warnings: list[str] = []
-    flags = OverridesSource(overrides, cwd)
-    environment = EnvSource(env, overrides, cwd)
+    flags = CliOrigin(overrides, cwd)
+    environment = EnvOrigin(env, overrides, cwd)
     cli = flags.layer()
     env_layer = environment.layer()
     env_preview = environment.boolish(names.UV_PREVIEW)
     cli_features = flags.features()
     features = cli_features or environment.features()
-    loaded: list[FileSource] = []
-    for origin in file_sources(overrides, environment, cwd):
+    loaded: list[LoadedFile] = []
+    for origin in file_origins(overrides, environment, cwd):
         loaded += origin.files()
         warnings += origin.warnings
-    files = _files_view([source.layer() for source in loaded], overrides.pip)
+    files = _files_view([file.layer() for file in loaded], overrides.pip)
 
-    sources: dict[str, str] = {}
+    origins: dict[str, str] = {}
     provider = _first([cli.keyring_provider, env_layer.keyring_provider, files.keyring_provider])
     if provider is not None:
-        sources["keyring_provider"] = provider[1]
+        origins["keyring_provider"] = provider[1]
     preview_config = files.preview
     resolved = resolve_preview(
         cli=overrides.preview,
@@ -569,23 +570,23 @@ def load_settings(
         else f"env {names.UV_PREVIEW_FEATURES}",
     }.get(resolved.decided_by)
     if preview_where:
-        sources["preview"] = preview_where
+        origins["preview"] = preview_where
 
     indexes = _ordered_indexes(cli, env_layer, files, overrides.pip)
     no_index = _first([cli.no_index, env_layer.no_index, files.no_index])
     if no_index is not None:
-        sources["no_index"] = no_index[1]
+        origins["no_index"] = no_index[1]
         if no_index[0]:
             indexes = [item for item in indexes if item[0].format is IndexFormat.FLAT]
     for position, (_, where) in enumerate(indexes):
-        sources[f"indexes[{position}]"] = where
+        origins[f"indexes[{position}]"] = where
 
     return Settings(
         keyring_provider=provider[0] if provider else KeyringProvider.DISABLED,
         preview=resolved.preview,
         indexes=tuple(index for index, _ in indexes),
         no_index=bool(no_index and no_index[0]),
-        config_files=tuple(path for source in loaded for path in source.paths()),
-        sources=sources,
+        config_files=tuple(path for file in loaded for path in file.paths()),
+        sources=origins,
         warnings=tuple(warnings),
     )
