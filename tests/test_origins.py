@@ -46,16 +46,16 @@ def tree(tmp_path: Path) -> Tree:
     return Tree(tmp_path)
 
 
-SOURCES = ("cli", "env", "config-file", "project", "user", "system")  # highest first
+ORIGINS = ("cli", "env", "config-file", "project", "user", "system")  # highest first
 
 
-def put(tree: Tree, source: str, provider: str, flags: dict[str, object]) -> str:
-    """Set keyring-provider in one source; returns the provenance it must produce."""
+def put(tree: Tree, origin: str, provider: str, flags: dict[str, object]) -> str:
+    """Set keyring-provider in one origin; returns the provenance it must produce."""
     line = f'keyring-provider = "{provider}"\n'
-    if source == "cli":
+    if origin == "cli":
         flags["keyring_provider"] = provider
         return "cli --keyring-provider"
-    if source == "env":
+    if origin == "env":
         tree.env["UV_KEYRING_PROVIDER"] = provider
         return "env UV_KEYRING_PROVIDER"
     relative = {
@@ -63,20 +63,20 @@ def put(tree: Tree, source: str, provider: str, flags: dict[str, object]) -> str
         "project": "proj/uv.toml",
         "user": "home/.config/uv/uv.toml",
         "system": "xdg-system/uv/uv.toml",
-    }[source]
+    }[origin]
     path = tree.write(relative, "# comment\n" + line)
-    if source == "config-file":
+    if origin == "config-file":
         flags["config_file"] = str(path)
     return f"{path}:2"
 
 
-@pytest.mark.parametrize(("high", "low"), list(itertools.permutations(SOURCES, 2)))
+@pytest.mark.parametrize(("high", "low"), list(itertools.permutations(ORIGINS, 2)))
 def test_precedence_of_every_ordered_pair(tree: Tree, high: str, low: str) -> None:
     flags: dict[str, object] = {}
     where_high = put(tree, high, "native", flags)
     where_low = put(tree, low, "subprocess", flags)
     settings = tree.load_flags(flags)
-    winner = min(high, low, key=SOURCES.index)
+    winner = min(high, low, key=ORIGINS.index)
     assert settings.keyring_provider == (
         KeyringProvider.NATIVE if winner == high else KeyringProvider.SUBPROCESS
     )
@@ -418,12 +418,12 @@ def test_config_files_lists_the_pyproject_beside_a_uv_toml(tree: Tree) -> None:
     )
 
 
-def put_features(tree: Tree, source: str, feature: str, flags: dict[str, object]) -> str:
-    """Set a preview feature list in one source; returns the provenance it must produce."""
-    if source == "cli":
+def put_features(tree: Tree, origin: str, feature: str, flags: dict[str, object]) -> str:
+    """Set a preview feature list in one origin; returns the provenance it must produce."""
+    if origin == "cli":
         flags["preview_features"] = (feature,)
         return "cli --preview-features"
-    if source == "env":
+    if origin == "env":
         tree.env["UV_PREVIEW_FEATURES"] = feature
         return "env UV_PREVIEW_FEATURES"
     relative = {
@@ -431,19 +431,19 @@ def put_features(tree: Tree, source: str, feature: str, flags: dict[str, object]
         "project": "proj/uv.toml",
         "user": "home/.config/uv/uv.toml",
         "system": "xdg-system/uv/uv.toml",
-    }[source]
+    }[origin]
     path = tree.write(relative, f'\npreview-features = ["{feature}"]\n')
-    if source == "config-file":
+    if origin == "config-file":
         flags["config_file"] = str(path)
     return f"{path}:2"
 
 
-@pytest.mark.parametrize(("high", "low"), list(itertools.permutations(SOURCES, 2)))
+@pytest.mark.parametrize(("high", "low"), list(itertools.permutations(ORIGINS, 2)))
 def test_preview_list_precedence_of_every_ordered_pair(tree: Tree, high: str, low: str) -> None:
     flags: dict[str, object] = {}
     where_high = put_features(tree, high, "pylock", flags)
     where_low = put_features(tree, low, "json-output", flags)
     settings = tree.load_flags(flags)
-    winner = min(high, low, key=SOURCES.index)
+    winner = min(high, low, key=ORIGINS.index)
     assert settings.preview.features == {"pylock" if winner == high else "json-output"}
     assert settings.sources["preview"] == (where_high if winner == high else where_low)
