@@ -18,7 +18,7 @@ from typing import Any
 from benchmarks import policy_figures
 from benchmarks.harness import Deadline, Outcome, World, project_names, summarise
 from benchmarks.report import render, write
-from benchmarks.runners import TOOLS, Tool, pip_version, policy_built, uv_version
+from benchmarks.runners import TOOLS, Tool, pip_version, uv_version
 from benchmarks.scenarios import SCENARIOS, Scenario
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -142,37 +142,21 @@ def main(argv: list[str] | None = None) -> int:
     load_at_start = load_average()
     wanted_tools = [t for t in TOOLS if t.key in args.tools.split(",")]
     wanted = [s for s in SCENARIOS if s.id in args.scenarios.split(",")]
-    built_at_start, probe_start = policy_built()
-    progress(deadline, f"keyring-policy fetcher built: {built_at_start}")
-
     world = World(project_names(args.projects), deadline)
     results: dict[str, dict[str, dict[str, Any]]] = {s.id: {} for s in wanted}
     policy_record: dict[str, Any] = {}
     try:
         world.start()
         progress(deadline, f"indexes up: {world.bases}")
-        # Peers first, so that the library (built by others while this runs) is checked
-        # again as late as possible.
-        peers = [t for t in wanted_tools if not t.key.startswith("policy")]
         for scenario in wanted:
-            for tool in peers:
+            for tool in wanted_tools:
                 if not tool.applies(scenario):
                     continue
                 results[scenario.id][tool.key] = run_tool(
                     world, tool, scenario, args.runs, deadline, tool.available()
                 )
-        built, probe_end = policy_built()
-        progress(deadline, f"keyring-policy fetcher built (checked again): {built}")
-        ours = [t for t in wanted_tools if t.key.startswith("policy")]
-        for scenario in wanted:
-            for tool in ours:
-                results[scenario.id][tool.key] = run_tool(
-                    world, tool, scenario, args.runs, deadline, None if built else "n/a (not built)"
-                )
         if args.no_policy_figures:
             policy_record = {"status": "not measured (--no-policy-figures)"}
-        elif not built:
-            policy_record = {"status": "n/a (not built)"}
         else:
             policy_record = policy_alone(world, args, deadline)
     finally:
@@ -203,7 +187,6 @@ def main(argv: list[str] | None = None) -> int:
         "runs": args.runs,
         "projects": args.projects,
         "machine": machine(load_at_start),
-        "policy_probe": {"start": probe_start, "end": probe_end},
         "scenarios": scenarios,
         "policy": policy_record,
         "comparisons": compare(scenarios),

@@ -1,12 +1,11 @@
 """keyring-policy's side of the benchmark, run in a fresh subprocess per measurement.
 
 The harness never imports `policy` itself: each figure comes from a new interpreter, so that
-start-up, `sys.modules` and the keyring counts belong to that one run, and so that a library
-that is still being built can be checked again later in the same benchmark run.
+start-up, `sys.modules` and the keyring counts belong to that one run.
 
     python -m benchmarks.policy_driver MODE --spec JSON
 
-MODE is one of `probe`, `fetch`, `concurrent`, `overhead`, `startup`, `keyring-import`. The
+MODE is one of `fetch`, `concurrent`, `overhead`, `startup`, `keyring-import`. The
 spec is a JSON object (see each mode); the result is one JSON object on stdout.
 """
 
@@ -14,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import importlib
 import importlib.util
 import json
 import os
@@ -26,28 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-REQUIRED = ("policy.fetch.auth", "policy.decision", "policy.settings.models")
 HREF = re.compile(r'href="([^"]+)"')
-
-
-def probe() -> dict[str, Any]:
-    """Which of the library's modules import (the fetcher needs at least REQUIRED)."""
-    names = (
-        "policy.fetch.auth",
-        "policy.fetch.clients",
-        "policy.settings.origins",
-        "policy.decision",
-        "policy.credentials.lookup",
-        "policy.settings.models",
-    )
-    found: dict[str, bool | str] = {}
-    for name in names:
-        try:
-            importlib.import_module(name)
-            found[name] = True
-        except Exception as error:  # a module being written may fail in any way
-            found[name] = f"{type(error).__name__}: {error}"[:200]
-    return {"modules": found, "built": all(found[name] is True for name in REQUIRED)}
 
 
 # --- settings -----------------------------------------------------------------------------
@@ -321,14 +298,11 @@ MODES = {
 
 def main(argv: list[str]) -> int:
     mode = argv[0]
-    if mode == "probe":
-        result = probe()
-    else:
-        spec = json.loads(argv[argv.index("--spec") + 1])
-        try:
-            result = MODES[mode](spec)
-        except Exception as error:
-            result = {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
+    spec = json.loads(argv[argv.index("--spec") + 1])
+    try:
+        result = MODES[mode](spec)
+    except Exception as error:
+        result = {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
     sys.stdout.write(json.dumps(result) + "\n")
     return 0
 

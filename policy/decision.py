@@ -1,9 +1,12 @@
 """The policy: for one URL, which credential sources to consult, whether the keyring may be
-read, whether working credentials may be stored in it, and why (SPEC §2, §3).
+read (and read before the first request), which working credentials may be stored in it, and
+why (SPEC §2, §3).
 
 `decide` is pure: no network, no keyring, no clock, no `os.environ`. Its input is the resolved
 `Settings`, the URL about to be requested and, if known, a username; everything else (what the
-sources hold, whether the response was 2xx) is the fetcher's business.
+sources hold, whether the response was 2xx, whether the keyring already holds the credentials)
+is the fetcher's business: it asks `Decision.looks_up_first` and `Decision.may_store` and
+carries the answers out.
 
 Keyring service names, in the order they are tried:
 
