@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
 HREF = re.compile(r'href="([^"]+)"')
 
@@ -39,17 +39,14 @@ def load(spec: dict[str, Any]) -> Any:
     return load_settings(overrides, env=os.environ, cwd=Path.cwd())
 
 
-def without_userinfo(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
-
-
 # --- fetch: what an installer does for N projects -----------------------------------------
 
 
 def file_links(page_url: str, response: Any) -> list[tuple[str, str | None]]:
     """(absolute file URL, sha256 or None) from a PEP 691 JSON or PEP 503 HTML page."""
-    base = without_userinfo(page_url)  # file URLs carry no credentials: the auth must know
+    from policy.redact import strip_credentials
+
+    base = strip_credentials(page_url)  # file URLs carry no credentials: the auth must know
     links: list[tuple[str, str | None]] = []
     if "json" in response.headers.get("content-type", ""):
         for entry in response.json().get("files", []):

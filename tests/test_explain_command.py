@@ -142,7 +142,8 @@ def test_text_is_an_aligned_table(project: Path, capsys: pytest.CaptureFixture[s
     assert "private (https://pkgs.example.com/simple/)" in out
     assert "url -> env -> cache -> netrc -> credentials-file -> native-keyring" in out
     assert f"uv-credentials:{IDX}\n" in out and "uv:pkgs.example.com\n" in out
-    assert "read          yes" in out and "store         no" in out
+    assert "read          yes (before the first request)" in out and "store         no" in out
+    assert "the system keyring is read before the first request: index `private`" in out
 
 
 def test_text_without_an_index(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -69,13 +69,19 @@ def render_text(decision: Decision) -> str:
     else:
         index_text = index["url"]
     yes_no = {True: "yes", False: "no"}
+    ahead = decision.read_ahead
+    # The JSON `reasons` are CONTRACT.md's; the table may say one thing more.
+    reasons = [
+        *data["reasons"],
+        *([decision.read_ahead_reason] if decision.read_ahead_reason else []),
+    ]
     rows: list[tuple[str, list[str]]] = [
         ("url", [data["url"]]),
         ("index", [index_text]),
         ("realm", [data["realm"]]),
         ("authenticate", [data["authenticate"]]),
         ("provider", [data["provider"]]),
-        ("read", [yes_no[data["read"]]]),
+        ("read", [yes_no[data["read"]] + (" (before the first request)" if ahead else "")]),
         (
             "store",
             [
@@ -85,7 +91,7 @@ def render_text(decision: Decision) -> str:
         ),
         ("sources", [" -> ".join(data["sources"])]),
         ("services", data["keyring_services"] or ["none"]),
-        ("reasons", data["reasons"] or ["none"]),
+        ("reasons", reasons or ["none"]),
     ]
     width = max(len(label) for label, _ in rows) + 2
     lines: list[str] = []
