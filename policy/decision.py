@@ -1,6 +1,6 @@
 """The policy: for one URL, which credential sources to consult, whether the keyring may be
 read (and read before the first request), which working credentials may be stored in it, and
-why (SPEC §2, §3).
+why.
 
 `decide` is pure: no network, no keyring, no clock, no `os.environ`. Its input is the resolved
 `Settings`, the URL about to be requested and, if known, a username; everything else (what the
@@ -46,7 +46,7 @@ PREVIEW_GATE_WARNING = (
     "credentials will not be stored in the keyring. Pass `--preview-features native-auth` "
     "to enable storing."
 )
-"""SPEC §2.5: printed once per process when `native` is used without `native-auth`."""
+"""Printed once per process when `native` is used without `native-auth`."""
 
 STORE_PREFIX = "uv-credentials:"
 """This project's keyring entries: `uv-credentials:<index-url>`."""
@@ -55,7 +55,7 @@ UV_PREFIX = "uv:"
 """uv's native-store entries (`UV_SERVICE_PREFIX`)."""
 
 STORABLE_SOURCES = frozenset({CredentialSource.URL, CredentialSource.ENV})
-"""SPEC §2.4: only credentials configured for the index (its URL, `UV_INDEX_<NAME>_*`) are
+"""Only credentials configured for the index (its URL, `UV_INDEX_<NAME>_*`) are
 stored; never what netrc, the credentials file, a keyring or the cache gave back."""
 
 _SOURCES_BEFORE_KEYRING = (
@@ -107,10 +107,10 @@ class Decision:
     read_ahead: bool = False
     """Look the credentials up before the first request, not only after a 401 (see `decide`)."""
     read_ahead_reason: str | None = None
-    """Why `read_ahead` holds (kept out of `reasons`, whose JSON form is CONTRACT.md's)."""
+    """Why `read_ahead` holds (kept out of `reasons`, whose JSON form is a stable interface)."""
 
     def may_store(self, source: CredentialSource, username: str | None, password: bool) -> bool:
-        """SPEC §2.4: may credentials that just worked be stored?
+        """May credentials that just worked be stored?
 
         Only where `store` allows it, only credentials configured for the index
         (`STORABLE_SOURCES`), and only with a username and a password. Whether the keyring
@@ -132,7 +132,7 @@ class Decision:
         return tuple(lookup.service for lookup in self.keyring_lookups)
 
     def to_json(self) -> dict[str, Any]:
-        """The `explain --format json` object of CONTRACT.md."""
+        """The `explain --format json` object (stable keys)."""
         index = None
         if self.index is not None:
             index = {"name": self.index.name, "url": self.index.url}
@@ -232,7 +232,7 @@ def decide(settings: Settings, url: str, username: str | None = None) -> Decisio
             read_ahead_reason=read_ahead,
         )
 
-    # SPEC §2.3: `never` sends the request as it is, with only what it already carries.
+    # `never` sends the request as it is, with only what it already carries.
     if index is not None and authenticate is AuthPolicy.NEVER:
         reasons.append(
             f"no credentials are looked up: {_label(index)} has "
@@ -307,7 +307,7 @@ def _keyring_lookups(
     lookups: list[KeyringLookup],
     reasons: list[str],
 ) -> None:
-    """SPEC §2.3 and §3: the keyring questions for this provider, in order."""
+    """The keyring questions for this provider, in order."""
     if provider is KeyringProvider.NATIVE:
         if index_url is not None:
             lookups.append(
@@ -382,7 +382,7 @@ def _store(
     lookups: list[KeyringLookup],
     reasons: list[str],
 ) -> bool:
-    """SPEC §2.4, the part known before the request: may working credentials be stored?"""
+    """The part known before the request: may working credentials be stored?"""
     if skip:
         return False  # already explained by the `skip` reason
     if provider is not KeyringProvider.NATIVE:

@@ -1,4 +1,4 @@
-"""The `explain` example of CONTRACT.md, in one place for the unit and the CLI tests."""
+"""One worked `explain` example and its JSON, in one place for the unit and the CLI tests."""
 
 from __future__ import annotations
 

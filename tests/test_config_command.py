@@ -1,4 +1,4 @@
-"""`keyring-policy config`: CONTRACT.md's JSON keys, masked URLs, uv-style errors."""
+"""`keyring-policy config`: the stable JSON keys, masked URLs, uv-style errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`keyring-policy explain`: CONTRACT.md's JSON, the text table, exit codes, no secret shown."""
+"""`keyring-policy explain`: the stable JSON, the text table, exit codes, no secret shown."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`policy.redact`: the one masker, for URLs, free text and lines of a TOML file (SPEC §6)."""
+"""`policy.redact`: the one masker, for URLs, free text and lines of a TOML file."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """`keyring-policy config`: the resolved settings, where each came from, and the warnings.
 
-The JSON form is CONTRACT.md's; passwords in index URLs are shown as `****`.
+The JSON form is a stable interface (keys may be added, never renamed or removed); passwords
+in index URLs are shown as `****`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def to_json(settings: Settings) -> dict[str, Any]:
-    """CONTRACT.md's `config --format json` object."""
+    """The `config --format json` object (stable keys)."""
     return {
         "keyring_provider": settings.keyring_provider.value,
         "preview": {"all": settings.preview.all, "features": sorted(settings.preview.features)},

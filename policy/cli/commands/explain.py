@@ -1,6 +1,6 @@
 """`keyring-policy explain URL`: the policy's decision for one URL (no network, no keyring).
 
-`--format json` prints CONTRACT.md's object; the text form is a short aligned table.
+`--format json` prints `Decision.to_json()` (stable keys); the text form is a short aligned table.
 Without `--username`, a username from the URL, the index URL or `UV_INDEX_<NAME>_USERNAME`
 counts as known, as it would for a real request.
 """
@@ -70,7 +70,7 @@ def render_text(decision: Decision) -> str:
         index_text = index["url"]
     yes_no = {True: "yes", False: "no"}
     ahead = decision.read_ahead
-    # The JSON `reasons` are CONTRACT.md's; the table may say one thing more.
+    # The JSON `reasons` are a stable interface; the table may say one thing more.
     reasons = [
         *data["reasons"],
         *([decision.read_ahead_reason] if decision.read_ahead_reason else []),
