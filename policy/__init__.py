@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from policy.errors import (
         ConfigError,
         CredentialsError,
+        CredentialsFileError,
         CredentialStoreError,
         FetchError,
         IncompleteCredentials,
@@ -54,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "decide": "policy.decision",
     "ConfigError": "policy.errors",
     "CredentialsError": "policy.errors",
+    "CredentialsFileError": "policy.errors",
     "CredentialStoreError": "policy.errors",
     "FetchError": "policy.errors",
     "IncompleteCredentials": "policy.errors",
@@ -80,6 +82,7 @@ __all__ = [
     "CredentialStoreError",
     "Credentials",
     "CredentialsError",
+    "CredentialsFileError",
     "Decision",
     "FetchError",
     "IncompleteCredentials",

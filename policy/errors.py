@@ -11,7 +11,7 @@ token or Authorization value: URLs go through `policy.redact.redact_url` first.
      │    └── IncompleteCredentials   a username without a password under `always`
      ├── KeyringUnavailable     a keyring backend failed, timed out or is locked (never fatal
      │                          during a fetch: it is reported as a warning and treated as a miss)
-     ├── CredentialStoreError   the plaintext credentials file cannot be read or written
+     ├── CredentialsFileError   the plaintext credentials file cannot be read or written
      └── FetchError             an index answered with an error status
 """
 
@@ -46,8 +46,12 @@ class KeyringUnavailable(PolicyError):
     """A keyring backend could not answer: timeout, locked collection, no D-Bus, exception."""
 
 
-class CredentialStoreError(PolicyError):
+class CredentialsFileError(PolicyError):
     """The plaintext credentials file could not be read, parsed or written."""
+
+
+CredentialStoreError = CredentialsFileError
+"""The 0.1.0 name of `CredentialsFileError` ("store" now means writing to the keyring only)."""
 
 
 class FetchError(PolicyError):

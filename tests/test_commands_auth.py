@@ -13,7 +13,7 @@ import pytest
 from policy.cli import main as cli
 from policy.cli.commands import auth
 from policy.credentials.backends import MemoryKeyring
-from policy.credentials.credentials_file import CredentialStore, ServiceUrl
+from policy.credentials.credentials_file import CredentialsFile, ServiceUrl
 from policy.decision import native_target, service_names
 from policy.realm import Realm, root_url
 
@@ -229,7 +229,7 @@ def test_dir(
 
 
 def test_broken_store_is_an_error(capsys: pytest.CaptureFixture[str], _isolated: Path) -> None:
-    store = CredentialStore(_isolated / "data" / "uv" / "credentials")
+    store = CredentialsFile(_isolated / "data" / "uv" / "credentials")
     store.directory.mkdir(parents=True)
     store.path.write_text(f'password = "{SECRET}"\n[[credential]\n')
     code, out, err = run(capsys, "token", URL, "-u", "alice")

@@ -10,7 +10,7 @@ import pytest
 
 from policy.credentials.backends import KeyringBackend, LookupResult, MemoryKeyring, NativeKeyring
 from policy.credentials.backends.base import Password
-from policy.credentials.credentials_file import CredentialStore
+from policy.credentials.credentials_file import CredentialsFile
 from policy.credentials.lookup import CredentialSources
 from policy.credentials.values import Credentials
 from policy.decision import Decision, decide
@@ -87,7 +87,7 @@ def test_netrc_beats_the_file_beats_the_keyring(env: dict[str, str]) -> None:
     assert found is not None
     assert found.source is CredentialSource.NATIVE_KEYRING
 
-    CredentialStore.from_env(env).insert("https://pkgs.example.com/", "alice", "f")
+    CredentialsFile.from_env(env).insert("https://pkgs.example.com/", "alice", "f")
     found = _sources(env, native=native).find(decision, None)
     assert found is not None
     assert found.source is CredentialSource.CREDENTIALS_FILE
@@ -181,7 +181,7 @@ def test_a_hanging_native_keyring_is_bounded(env: dict[str, str]) -> None:
 def test_broken_credentials_file_warns_once(
     env: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    store = CredentialStore.from_env(env)
+    store = CredentialsFile.from_env(env)
     store.directory.mkdir(parents=True)
     store.path.write_text(f'[[credential]\npassword = "{SECRET}"\n')
     sources = _sources(env, native=MemoryKeyring())
@@ -197,7 +197,7 @@ def test_broken_credentials_file_warns_once(
 def test_ambiguous_file_entries_are_a_quiet_miss(
     env: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    store = CredentialStore.from_env(env)
+    store = CredentialsFile.from_env(env)
     store.insert("https://pkgs.example.com/", "alice", "a")
     store.insert("https://pkgs.example.com/", "bob", "b")
     with caplog.at_level(logging.DEBUG, logger="policy"):

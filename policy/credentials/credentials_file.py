@@ -35,7 +35,7 @@ from pydantic import SecretStr
 from policy._compat import StrEnum, tomllib
 from policy.credentials.values import Credentials
 from policy.env import HOME, UV_CREDENTIALS_DIR, XDG_DATA_HOME
-from policy.errors import CredentialStoreError
+from policy.errors import CredentialsFileError
 from policy.provenance import CredentialSource
 from policy.realm import Realm, is_path_prefix, normalize_url
 from policy.redact import redact_url
@@ -208,7 +208,7 @@ def _toml_string(value: str) -> str:
 
 
 def parse_entries(text: str, path: Path) -> list[StoredCredential]:
-    """The entries of a `credentials.toml` text; `CredentialStoreError` naming the file."""
+    """The entries of a `credentials.toml` text; `CredentialsFileError` naming the file."""
     try:
         data = tomllib.loads(text)
         raw = data.get("credential", [])
@@ -216,7 +216,7 @@ def parse_entries(text: str, path: Path) -> list[StoredCredential]:
             raise ValueError("`credential` must be an array of tables")
         return [StoredCredential.from_table(table, n) for n, table in enumerate(raw, 1)]
     except (tomllib.TOMLDecodeError, ValueError) as error:
-        raise CredentialStoreError(
+        raise CredentialsFileError(
             f"Failed to parse TOML credential file `{path}`: {error}"
         ) from None
 
@@ -231,7 +231,7 @@ def render_entries(entries: list[StoredCredential]) -> str:
 # --------------------------------------------------------------------------- the store
 
 
-class CredentialStore:
+class CredentialsFile:
     """`credentials.toml` in one directory; lookups load it once per instance."""
 
     def __init__(self, directory: Path) -> None:
@@ -242,7 +242,7 @@ class CredentialStore:
         self._cache_lock = threading.Lock()
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> CredentialStore:
+    def from_env(cls, env: Mapping[str, str]) -> CredentialsFile:
         """The store uv would use in this environment."""
         return cls(credentials_dir(env))
 
@@ -252,7 +252,7 @@ class CredentialStore:
             self.directory.mkdir(parents=True, exist_ok=True)
             descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as error:
-            raise CredentialStoreError(
+            raise CredentialsFileError(
                 f"Cannot use the credentials directory `{self.directory}` "
                 f"({error.strerror or type(error).__name__}); point `UV_CREDENTIALS_DIR` at a "
                 "writable directory"
@@ -266,7 +266,7 @@ class CredentialStore:
                     break
                 except BlockingIOError:
                     if time.monotonic() > deadline:
-                        raise CredentialStoreError(
+                        raise CredentialsFileError(
                             f"Timed out after {LOCK_TIMEOUT:g} s waiting for the lock "
                             f"`{self.lock_path}` held by another process"
                         ) from None
@@ -282,7 +282,7 @@ class CredentialStore:
             log.debug("No credentials file found at %s", self.path)
             return []
         except (OSError, UnicodeDecodeError) as error:
-            raise CredentialStoreError(
+            raise CredentialsFileError(
                 f"Failed to read credentials file `{self.path}`: {type(error).__name__}"
             ) from None
         return parse_entries(text, self.path)
@@ -319,7 +319,7 @@ class CredentialStore:
     def get(self, url: str, username: str | None = None) -> Credentials | None:
         """uv's `get_credentials`: exact entry, then the longest matching prefix in the realm.
 
-        Raises `CredentialStoreError` for a broken file or for two usernames matching equally
+        Raises `CredentialsFileError` for a broken file or for two usernames matching equally
         well without a username to choose (uv's ambiguity error). Bearer entries are skipped:
         `Credentials` is Basic only.
         """
@@ -349,7 +349,7 @@ class CredentialStore:
         longest = max(length for length, _ in matches)
         best = [entry for length, entry in matches if length == longest]
         if len({entry.username for entry in best}) > 1:
-            raise CredentialStoreError(
+            raise CredentialsFileError(
                 f"Multiple credentials found for URL '{redact_url(url)}', specify which "
                 "username to use"
             )

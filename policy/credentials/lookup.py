@@ -15,10 +15,10 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from policy.credentials.backends.base import KeyringBackend, LookupStatus, keyring_timeout
-from policy.credentials.credentials_file import CredentialStore
+from policy.credentials.credentials_file import CredentialsFile
 from policy.credentials.netrc_file import NetrcSource
 from policy.credentials.values import Credentials
-from policy.errors import CredentialStoreError, KeyringUnavailable
+from policy.errors import CredentialsFileError, KeyringUnavailable
 from policy.provenance import CredentialSource
 from policy.redact import redact_url
 
@@ -68,7 +68,7 @@ class CredentialSources:
         native: KeyringBackend | None = None,
         subprocess: KeyringBackend | None = None,
         timeout: float | None = None,
-        store: CredentialStore | None = None,
+        store: CredentialsFile | None = None,
     ) -> None:
         """`timeout` None reads `KEYRING_POLICY_TIMEOUT` from `env` (0: no deadline).
 
@@ -109,10 +109,10 @@ class CredentialSources:
             return backend
 
     @property
-    def credential_store(self) -> CredentialStore:
+    def credentials_file(self) -> CredentialsFile:
         """The plaintext store of this environment."""
         if self._store is None:
-            self._store = CredentialStore.from_env(self._env)
+            self._store = CredentialsFile.from_env(self._env)
         return self._store
 
     def _warn_once(self, key: str, message: str) -> None:
@@ -124,13 +124,13 @@ class CredentialSources:
 
     # ------------------------------------------------------------------ sources
 
-    def _from_store(self, url: str, username: str | None) -> Credentials | None:
+    def _from_credentials_file(self, url: str, username: str | None) -> Credentials | None:
         if self._store_broken:
             return None
-        store = self.credential_store
+        store = self.credentials_file
         try:
             found = store.get(url, username)
-        except CredentialStoreError as error:
+        except CredentialsFileError as error:
             if str(error).startswith("Multiple credentials found"):
                 log.debug("Failed to get credentials from the credentials file: %s", error)
                 return None
@@ -195,7 +195,7 @@ class CredentialSources:
                 log.debug("Checking netrc for credentials for %s", redact_url(url))
                 found = self._netrc.get(url, username)
             elif source is CredentialSource.CREDENTIALS_FILE:
-                found = self._from_store(url, username)
+                found = self._from_credentials_file(url, username)
             elif source is CredentialSource.NATIVE_KEYRING:
                 found = self._from_keyring(decision, "native", username)
             elif source is CredentialSource.SUBPROCESS_KEYRING:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from policy.credentials.backends import MemoryKeyring, NativeKeyring, SubprocessKeyring
-from policy.credentials.credentials_file import CredentialStore
+from policy.credentials.credentials_file import CredentialsFile
 from policy.credentials.lookup import CredentialSources
 from policy.credentials.values import Credentials
 from policy.decision import decide
@@ -126,7 +126,7 @@ def test_auth_commands_never_print_the_password(
     assert run("auth", "logout", URL, "-u", "alice") == 0
     assert run("auth", "logout", url_with_password) == 0
     # a broken file that holds the password
-    store = CredentialStore.from_env(in_process)
+    store = CredentialsFile.from_env(in_process)
     store.path.write_text(store.path.read_text() + f'\n[[credential]\npassword = "{SECRET}"\n')
     assert run("auth", "token", URL, "-u", "bob") == 2
 
@@ -223,13 +223,13 @@ def test_lookup_paths_never_log_the_password(
         )
         seen.append(CredentialSources(env=home, native=MemoryKeyring()).find(decision, "alice"))
         Path(home["HOME"], ".netrc").unlink()
-        CredentialStore.from_env(home).insert("http://127.0.0.1:8651/", "alice", SECRET)
+        CredentialsFile.from_env(home).insert("http://127.0.0.1:8651/", "alice", SECRET)
         seen.append(CredentialSources(env=home, native=MemoryKeyring()).find(decision, None))
         # a broken netrc and a broken credentials file, both holding the password
         Path(home["HOME"], ".netrc").write_text(
             f"machine 127.0.0.1 login alice password {SECRET}\n{SECRET} toplevel\n"
         )
-        store = CredentialStore.from_env(home)
+        store = CredentialsFile.from_env(home)
         store.path.write_text(f'[[credential]\npassword = "{SECRET}"\n')
         seen.append(CredentialSources(env=home, native=MemoryKeyring()).find(decision, None))
     assert any(isinstance(s, Credentials) and s.password_value == SECRET for s in seen)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from policy.credentials.backends import NativeKeyring
-from policy.credentials.credentials_file import CredentialStore
+from policy.credentials.credentials_file import CredentialsFile
 from policy.credentials.lookup import CredentialSources
 from policy.decision import decide
 from policy.provenance import CredentialSource
@@ -108,7 +108,7 @@ def test_uv_login_reads_here(text_store: Runner) -> None:
     assert text_store.ours("auth", "dir").stdout == text_store.uv("auth", "dir").stdout
     ours = text_store.ours("auth", "token", url, "--username", "alice")
     assert (ours.returncode, ours.stdout) == (0, SECRET + "\n")
-    found = CredentialStore.from_env(text_store.env).get(url + "peerpkg/", None)
+    found = CredentialsFile.from_env(text_store.env).get(url + "peerpkg/", None)
     assert found is not None
     assert (found.username, found.password_value) == ("alice", SECRET)
     assert found.source is CredentialSource.CREDENTIALS_FILE
@@ -196,7 +196,7 @@ def test_eight_concurrent_logins_lose_no_entry(text_store: Runner) -> None:
     for process in processes:
         _, err = process.communicate(timeout=60)
         assert process.returncode == 0, err
-    entries = CredentialStore.from_env(text_store.env).load()
+    entries = CredentialsFile.from_env(text_store.env).load()
     assert sorted((e.service, e.username) for e in entries) == [
         (f"https://host{n}.example.com/", f"user{n}") for n in range(8)
     ]

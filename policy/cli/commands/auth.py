@@ -20,9 +20,9 @@ from pydantic import SecretStr
 
 from policy.cli.options import global_options
 from policy.credentials.backends.base import KeyringBackend, keyring_timeout
-from policy.credentials.credentials_file import CredentialStore, ServiceUrl, credentials_dir
+from policy.credentials.credentials_file import CredentialsFile, ServiceUrl, credentials_dir
 from policy.decision import UV_PREFIX, native_target, service_names
-from policy.errors import CredentialStoreError, KeyringUnavailable, PolicyError
+from policy.errors import CredentialsFileError, KeyringUnavailable, PolicyError
 from policy.realm import Realm, root_url
 from policy.redact import redact_url
 
@@ -178,7 +178,7 @@ def _login(args: argparse.Namespace, env: Mapping[str, str], native: bool) -> in
                 "Unable to store credentials in the system keyring", str(error)
             ) from None
     else:
-        CredentialStore.from_env(env).insert(url, username, password)
+        CredentialsFile.from_env(env).insert(url, username, password)
     sys.stderr.write(f"Stored credentials for {_display(username, url)}\n")
     return EXIT_OK
 
@@ -203,7 +203,7 @@ def _logout(args: argparse.Namespace, env: Mapping[str, str], native: bool) -> i
                 f"Unable to remove credentials for `{display}`",
                 "No matching entry found in secure storage",
             )
-    elif not CredentialStore.from_env(env).remove(url, username):
+    elif not CredentialsFile.from_env(env).remove(url, username):
         raise AuthError(f"No matching entry found for `{display}`")
     sys.stderr.write(f"Removed credentials for {display}\n")
     return EXIT_OK
@@ -223,7 +223,7 @@ def _token(args: argparse.Namespace, env: Mapping[str, str], native: bool) -> in
                 found = result.credentials
                 break
     else:
-        found = CredentialStore.from_env(env).get(url, username)
+        found = CredentialsFile.from_env(env).get(url, username)
     if found is None:
         raise AuthError(f"Failed to fetch credentials for `{display}`")
     secret = found.password_value
@@ -247,6 +247,6 @@ def run(args: argparse.Namespace) -> int:
     except AuthError as error:
         sys.stderr.write(error.render())
         return EXIT_ERROR
-    except CredentialStoreError as error:
+    except CredentialsFileError as error:
         sys.stderr.write(f"error: {error}\n")
         return EXIT_ERROR

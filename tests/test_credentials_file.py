@@ -10,12 +10,12 @@ import pytest
 
 from policy._compat import tomllib
 from policy.credentials.credentials_file import (
-    CredentialStore,
+    CredentialsFile,
     ServiceUrl,
     credentials_dir,
     parse_entries,
 )
-from policy.errors import CredentialStoreError
+from policy.errors import CredentialsFileError
 from policy.provenance import CredentialSource
 from policy.realm import is_path_prefix
 
@@ -91,11 +91,11 @@ def test_normalize_url() -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> CredentialStore:
-    return CredentialStore(tmp_path / "creds")
+def store(tmp_path: Path) -> CredentialsFile:
+    return CredentialsFile(tmp_path / "creds")
 
 
-def test_insert_writes_uv_format_atomically_0600(store: CredentialStore) -> None:
+def test_insert_writes_uv_format_atomically_0600(store: CredentialsFile) -> None:
     store.insert("http://127.0.0.1:8080/", "alice", SECRET)
     text = store.path.read_text()
     assert text == (
@@ -110,11 +110,11 @@ def test_insert_writes_uv_format_atomically_0600(store: CredentialStore) -> None
     ]
 
 
-def test_replace_same_service_and_username(store: CredentialStore) -> None:
+def test_replace_same_service_and_username(store: CredentialsFile) -> None:
     store.insert("https://example.com/", "alice", "one")
     store.insert("https://example.com/", "bob", "two")
     store.insert("https://example.com/", "alice", SECRET)
-    entries = CredentialStore(store.directory).load()
+    entries = CredentialsFile(store.directory).load()
     assert [(e.service, e.username) for e in entries] == [
         ("https://example.com/", "alice"),
         ("https://example.com/", "bob"),
@@ -123,27 +123,27 @@ def test_replace_same_service_and_username(store: CredentialStore) -> None:
     assert entries[0].password.get_secret_value() == SECRET
 
 
-def test_remove_and_empty_file(store: CredentialStore) -> None:
+def test_remove_and_empty_file(store: CredentialsFile) -> None:
     store.insert("https://example.com/", "alice", SECRET)
     assert store.remove("https://example.com/", "alice") is True
     assert store.remove("https://example.com/", "alice") is False
     assert store.path.read_text() == "credential = []\n"
 
 
-def test_strange_characters_round_trip(store: CredentialStore) -> None:
+def test_strange_characters_round_trip(store: CredentialsFile) -> None:
     password = 'q"uo\\te\ttab\nnl\x7f-\u00fc-\U0001f511'
     store.insert("https://example.com/", "\u00fcser", password)
     data = tomllib.loads(store.path.read_text())
     assert data["credential"][0]["password"] == password
-    found = CredentialStore(store.directory).get("https://example.com/", "\u00fcser")
+    found = CredentialsFile(store.directory).get("https://example.com/", "\u00fcser")
     assert found is not None
     assert found.password_value == password
 
 
-def _file(store: CredentialStore, text: str) -> CredentialStore:
+def _file(store: CredentialsFile, text: str) -> CredentialsFile:
     store.directory.mkdir(parents=True, exist_ok=True)
     store.path.write_text(text)
-    return CredentialStore(store.directory)
+    return CredentialsFile(store.directory)
 
 
 MATCHING = """
@@ -188,7 +188,7 @@ token = "tok"
     ],
 )
 def test_prefix_and_realm_matching(
-    store: CredentialStore, url: str, username: str | None, expected: str | None
+    store: CredentialsFile, url: str, username: str | None, expected: str | None
 ) -> None:
     found = _file(store, MATCHING).get(url, username)
     assert (found.username if found else None) == expected
@@ -196,7 +196,7 @@ def test_prefix_and_realm_matching(
         assert found.source is CredentialSource.CREDENTIALS_FILE
 
 
-def test_ambiguous_usernames_are_an_error(store: CredentialStore) -> None:
+def test_ambiguous_usernames_are_an_error(store: CredentialsFile) -> None:
     loaded = _file(
         store,
         """
@@ -211,14 +211,14 @@ username = "bob"
 password = "b"
 """,
     )
-    with pytest.raises(CredentialStoreError, match="Multiple credentials found for URL"):
+    with pytest.raises(CredentialsFileError, match="Multiple credentials found for URL"):
         loaded.get("https://example.com/simple/")
     found = loaded.get("https://example.com/simple/", "bob")
     assert found is not None
     assert found.password_value == "b"
 
 
-def test_bearer_entries_survive_a_rewrite(store: CredentialStore) -> None:
+def test_bearer_entries_survive_a_rewrite(store: CredentialsFile) -> None:
     loaded = _file(store, MATCHING)
     loaded.insert("https://new.example.com/", "n", SECRET)
     assert 'scheme = "bearer"\ntoken = "tok"' in loaded.path.read_text()
@@ -258,28 +258,28 @@ def test_file_validation(text: str, message: str | None) -> None:
     if message is None:
         assert parse_entries(text, Path("credentials.toml")) == []
         return
-    with pytest.raises(CredentialStoreError, match=message) as caught:
+    with pytest.raises(CredentialsFileError, match=message) as caught:
         parse_entries(text, Path("credentials.toml"))
     assert SECRET not in str(caught.value)
 
 
-def test_lookup_loads_once_per_instance(store: CredentialStore) -> None:
+def test_lookup_loads_once_per_instance(store: CredentialsFile) -> None:
     store.insert("https://example.com/", "alice", SECRET)
-    reader = CredentialStore(store.directory)
+    reader = CredentialsFile(store.directory)
     assert reader.get("https://example.com/x", "alice") is not None
     os.remove(store.path)
     assert reader.get("https://example.com/x", "alice") is not None
-    assert CredentialStore(store.directory).get("https://example.com/x", "alice") is None
+    assert CredentialsFile(store.directory).get("https://example.com/x", "alice") is None
 
 
 def test_reading_a_missing_file_creates_nothing(tmp_path: Path) -> None:
-    store = CredentialStore(tmp_path / "nowhere")
+    store = CredentialsFile(tmp_path / "nowhere")
     assert store.get("https://example.com/") is None
     assert not (tmp_path / "nowhere").exists()
 
 
 def test_failed_write_leaves_the_old_file(
-    store: CredentialStore, monkeypatch: pytest.MonkeyPatch
+    store: CredentialsFile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store.insert("https://example.com/", "alice", SECRET)
     before = store.path.read_text()
@@ -298,7 +298,7 @@ def test_failed_write_leaves_the_old_file(
 
 
 def _insert_many(directory: str, worker: int, count: int) -> None:
-    store = CredentialStore(Path(directory))
+    store = CredentialsFile(Path(directory))
     for n in range(count):
         store.insert(f"https://w{worker}.example.com/{n}", f"user{worker}", f"pw-{worker}-{n}")
 
@@ -313,6 +313,6 @@ def test_eight_processes_inserting_at_once_lose_nothing(tmp_path: Path) -> None:
     for worker in workers:
         worker.join(60)
         assert worker.exitcode == 0
-    entries = CredentialStore(tmp_path).load()
+    entries = CredentialsFile(tmp_path).load()
     assert len(entries) == 8 * 10
     assert len({(e.service, e.username) for e in entries}) == 8 * 10
