@@ -19,10 +19,10 @@ from policy.credentials.lookup import CredentialSources
 from policy.credentials.values import Credentials
 from policy.decision import Decision
 from policy.errors import IncompleteCredentials, MissingCredentials
-from policy.fetch.auth import (
+from policy.fetch.auth import PolicyAuth
+from policy.fetch.flow import (
     DecideFn,
     Lookup,
-    PolicyAuth,
     Step,
     Store,
     Wait,

@@ -1,152 +1,45 @@
 """`PolicyAuth`: an `httpx.Auth` that carries the policy's decision out around real requests.
 
-The request logic is one generator, `PolicyAuth.flow(request)`, which does no I/O of its own.
-It yields three kinds of steps and is sent back their results:
-
-    httpx.Request   send it                          -> the httpx.Response
-    Lookup          ask the allowed sources (once    -> Credentials | None
-                    per key per process)
-    Store           store working credentials        -> None
-    Wait            wait for the realm's first       -> None
-                    unauthenticated request (probe)
-
-`sync_auth_flow` and `async_auth_flow` are the drivers that perform the steps: the async one
-runs the blocking lookups and stores in a worker thread, so the event loop never blocks.
-Which sources may be read and whether anything may be stored is `policy.decision.decide`'s
-answer for each URL; this module only carries it out.
+The request logic is `policy.fetch.flow`: an I/O-free generator of steps. `sync_auth_flow`
+and `async_auth_flow` are the httpx drivers that perform them: they send the requests, ask
+the credential sources, store and wait; the async one runs the blocking lookups and stores
+in a worker thread, so the event loop never blocks.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
-import os
-import threading
-from collections.abc import AsyncGenerator, Callable, Generator, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator, Generator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from policy.credentials.values import Credentials
-from policy.errors import IncompleteCredentials, MissingCredentials, PolicyError
-from policy.fetch.cache import CredentialsCache, ProbeGate, SingleFlight
-from policy.index import match_index, search_indexes
-from policy.provenance import CredentialSource
-from policy.realm import normalize_url, realm_key, root_url
-from policy.redact import redact_url, strip_credentials
-from policy.settings.models import AuthPolicy, Settings
+from policy.errors import PolicyError
+from policy.fetch.flow import (
+    MAX_REDIRECTS,
+    PROBE_WAIT,
+    RETRY_STATUSES,
+    DecideFn,
+    Flow,
+    Lookup,
+    RequestFlow,
+    Step,
+    Store,
+    Wait,
+    redirect_request,
+    request_credentials,
+    same_origin,
+)
+from policy.settings.models import Settings
 
 if TYPE_CHECKING:
     from policy.credentials.lookup import CredentialSources
-    from policy.decision import Decision
 
 log = logging.getLogger("policy.fetch.auth")
 
-MAX_REDIRECTS = 10
-PROBE_WAIT = 60.0
-"""Seconds a request waits at most for its realm's probe before going out anyway."""
-_MEMO_LIMIT = 4096
-RETRY_STATUSES = frozenset({401, 403, 404})
-_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_SENSITIVE_HEADERS = ("authorization", "proxy-authorization", "cookie")
 
-DecideFn = Callable[[Settings, str, "str | None"], "Decision"]
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """Step: look credentials up from the decision's sources for `username`, once per `key`."""
-
-    key: tuple[str, str | None]
-    decision: Decision
-    username: str | None
-
-
-@dataclass(frozen=True)
-class Store:
-    """Step: store `credentials` as the decision says, unless the keyring already holds them."""
-
-    decision: Decision
-    credentials: Credentials
-
-
-@dataclass(frozen=True)
-class Wait:
-    """Step: wait for the realm's first unauthenticated request (the probe) to finish."""
-
-    flight: Any
-
-
-Step = httpx.Request | Lookup | Store | Wait
-Flow = Generator[Step, Any, httpx.Response]
-
-
-def request_credentials(request: httpx.Request) -> Credentials | None:
-    """Credentials the request itself carries: URL userinfo first, then a Basic header."""
-    if request.url.userinfo:
-        from_url = Credentials.from_url(str(request.url))
-        if from_url is not None:
-            return from_url
-    if "Authorization" not in request.headers:  # cheaper than .get() for the usual case
-        return None
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "basic" or not value:
-        return None
-    try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None  # not ours to judge; the header is sent as it is
-    username, _, password = decoded.partition(":")
-    return Credentials.basic(username or None, password or None, CredentialSource.URL)
-
-
-def same_origin(a: httpx.URL, b: httpx.URL) -> bool:
-    """Scheme, host and port (default ports equal): stricter than uv, which ignores the scheme."""
-    return realm_key(str(a)) == realm_key(str(b))
-
-
-def redirect_request(request: httpx.Request, response: httpx.Response) -> httpx.Request | None:
-    """The next hop of a redirect, credentials removed when it leaves the origin.
-
-    None when the response is no usable redirect (no Location, or not http/https).
-    """
-    if response.status_code not in _REDIRECT_STATUSES:
-        return None
-    location = response.headers.get("Location")
-    if not location:
-        return None
-    try:
-        url = request.url.join(location)
-    except httpx.InvalidURL:
-        return None
-    if url.scheme not in ("http", "https"):
-        return None
-    method = request.method
-    if (response.status_code == 303 and method != "HEAD") or (
-        response.status_code in (301, 302) and method == "POST"
-    ):
-        method = "GET"
-    headers = httpx.Headers(request.headers)
-    headers.pop("Host", None)
-    if not same_origin(request.url, url):
-        log.debug("cross-origin redirect to %s: sensitive headers removed", redact_url(str(url)))
-        for name in _SENSITIVE_HEADERS:
-            headers.pop(name, None)
-    if method != request.method:
-        headers.pop("Content-Length", None)
-        headers.pop("Transfer-Encoding", None)
-        content = b""
-    else:
-        content = request.read()
-    return httpx.Request(
-        method, url, headers=headers, content=content or None, extensions=request.extensions
-    )
-
-
-class PolicyAuth(httpx.Auth):
+class PolicyAuth(RequestFlow, httpx.Auth):
     """Authenticate every request as `settings` and the policy say (sync and async clients).
 
     `env` defaults to `os.environ` (read once, here); `sources` to `CredentialSources` built
@@ -166,240 +59,12 @@ class PolicyAuth(httpx.Auth):
         follow_redirects: bool = True,
         decide: DecideFn | None = None,
     ) -> None:
-        self._settings = settings
-        self._env: Mapping[str, str] = dict(os.environ if env is None else env)
-        if decide is None:
-            from policy.decision import decide as decide_fn
-
-            decide = decide_fn
-        self._decide: DecideFn = decide
+        super().__init__(settings, env=env, follow_redirects=follow_redirects, decide=decide)
         if sources is None:
             from policy.credentials.lookup import CredentialSources
 
             sources = CredentialSources(env=self._env)
         self._sources = sources
-        self.follow_redirects = follow_redirects
-        self.cache = CredentialsCache()
-        self.cache.seed(search_indexes(settings), self._env)
-        self.lookups: SingleFlight[Credentials] = SingleFlight()
-        self.probes = ProbeGate()
-        self.stored: list[dict[str, str]] = []
-        self._store_lock = threading.Lock()
-        self._store_attempts: set[tuple[str | None, str | None]] = set()
-        self._warned_gate = False
-        # decide() is pure for fixed settings: remember its answers (bounded).
-        self._decisions: dict[tuple[str, str | None], Decision] = {}
-        self._routes: dict[object, Decision] = {}
-        self._index_urls = frozenset(
-            normalize_url(url).split("?", 1)[0].rstrip("/")
-            for index in search_indexes(settings)
-            for url in (index.url, root_url(index.url))
-        )
-        self._headers: dict[tuple[str | None, str | None], str] = {}
-
-    def __repr__(self) -> str:
-        return f"PolicyAuth(provider={self._settings.keyring_provider.value!r})"
-
-    # ------------------------------------------------------------------ the request logic
-
-    def flow(self, request: httpx.Request) -> Flow:
-        """The whole exchange for one request, redirects included; returns the last response."""
-        hops = 0
-        while True:
-            response = yield from self._attempt(request)
-            if not self.follow_redirects or hops >= MAX_REDIRECTS:
-                return response
-            following = redirect_request(request, response)
-            if following is None:
-                return response
-            log.debug("redirect %d to %s", response.status_code, redact_url(str(following.url)))
-            request, hops = following, hops + 1
-
-    def _decision(self, url: str, username: str | None) -> Decision:
-        key = (url, username)
-        decision = self._decisions.get(key)
-        if decision is None:
-            decision = self._decide(self._settings, url, username)
-            if len(self._decisions) >= _MEMO_LIMIT:
-                self._decisions.clear()
-            self._decisions[key] = decision
-        if decision.preview_gate and not self._warned_gate:
-            with self._store_lock:
-                warn, self._warned_gate = not self._warned_gate, True
-            if warn:
-                from policy.decision import PREVIEW_GATE_WARNING
-
-                log.warning("%s", PREVIEW_GATE_WARNING)
-        return decision
-
-    def _route(self, url: str) -> Decision:
-        """A decision for `url`'s index (or realm), to read its index-level answers from.
-
-        `authenticate`, `index`, `store` and the preview gate are properties of the index;
-        which sources and keyring entries to ask depends on the URL and username too, so
-        `_lookup` and the store ask `decide` again, exactly, when they are needed. This keeps
-        `decide` off the path of a request whose credentials are already known.
-        """
-        # Indexes match by whole path segments, so every URL directly under one parent path
-        # belongs to the same index, unless the URL is itself an index URL (or root).
-        bare = url.rstrip("/")
-        parent: str | None = None
-        if (
-            bare.count("/") >= 3
-            and "?" not in url
-            and "#" not in url
-            and bare not in self._index_urls
-        ):
-            parent = bare.rpartition("/")[0]
-        decision = self._routes.get(parent) if parent is not None else None
-        if decision is None:
-            index = match_index(self._settings, url)
-            key: object = id(index) if index is not None else realm_key(url)
-            decision = self._routes.get(key)
-            if decision is None:
-                decision = self._decision(url, None)
-                self._routes[key] = decision
-            if parent is not None:
-                if len(self._routes) >= _MEMO_LIMIT:
-                    self._routes.clear()
-                self._routes[parent] = decision
-        return decision
-
-    def _known(self, decision: Decision, url: str, username: str | None) -> Credentials | None:
-        """Cached credentials for `url`: its URL prefix, its index's, then its realm's."""
-        found = self.cache.get_url(url, username)
-        if found is None and decision.index is not None:
-            found = self.cache.get_url(_clean(decision.index.url), username)
-        if found is None:
-            found = self.cache.get_realm(realm_key(url), username)
-        return found
-
-    def _attach(self, request: httpx.Request, credentials: Credentials) -> None:
-        key = (credentials.username, credentials.password_value)
-        header = self._headers.get(key)
-        if header is None:
-            header = credentials.authorization_header()
-            if len(self._headers) >= _MEMO_LIMIT:
-                self._headers.clear()
-            self._headers[key] = header
-        request.headers["Authorization"] = header
-
-    @staticmethod
-    def _lookup_key(decision: Decision, url: str, username: str | None) -> tuple[str, str | None]:
-        if decision.index is not None:
-            return _clean(decision.index.url), username
-        return realm_key(url), username
-
-    def _attempt(self, request: httpx.Request) -> Flow:
-        """One URL: attach what is known, look up when needed, retry once on 401/403/404."""
-        given = request_credentials(request)
-        if request.url.userinfo:
-            request.url = request.url.copy_with(userinfo=b"")
-        url = str(request.url)
-        decision = self._route(url)
-
-        if decision.authenticate == AuthPolicy.NEVER:
-            # Sent as it is: only what the request itself carries (uv sends URL userinfo).
-            if given is not None:
-                self._attach(request, given)
-            response: httpx.Response = yield request
-            return response
-
-        candidate = given if given is not None and given.is_authenticated else None
-        if candidate is None:
-            partial = given or self._known(decision, url, None)
-            if partial is not None and not partial.is_authenticated:
-                candidate = self._known(decision, url, partial.username) or partial
-            else:
-                candidate = partial
-        cached = candidate is not None and candidate is not given  # nothing new to remember
-        probe: str | None = None
-        if candidate is None and decision.authenticate == AuthPolicy.AUTO:
-            gate = realm_key(url)
-            flight, owner = self.probes.enter(gate)
-            if owner:
-                probe = gate
-            elif flight is not None:
-                yield Wait(flight)
-                known = self._known(decision, url, None)
-                if known is not None and known.is_authenticated:
-                    candidate, cached = known, True
-        try:
-            return (yield from self._exchange(request, url, decision, given, candidate, cached))
-        finally:
-            if probe is not None:
-                self.probes.leave(probe)
-
-    def _exchange(
-        self,
-        request: httpx.Request,
-        url: str,
-        decision: Decision,
-        given: Credentials | None,
-        candidate: Credentials | None,
-        cached: bool,
-    ) -> Flow:
-        """Send with `candidate`, looking up first or after a 401/403/404 as the policy says."""
-        username = candidate.username if candidate is not None else None
-        looked = False
-        if candidate is None or not candidate.is_authenticated:
-            if decision.looks_up_first(username):
-                found: Credentials | None = yield self._lookup(url, username)
-                looked = True
-                if found is not None and (found.is_authenticated or candidate is None):
-                    candidate, cached = found, False
-            if decision.authenticate == AuthPolicy.ALWAYS:
-                if candidate is None:
-                    raise MissingCredentials(f"Missing credentials for {redact_url(url)}")
-                if not candidate.is_authenticated:
-                    raise IncompleteCredentials(f"Incomplete credentials for {redact_url(url)}")
-
-        if candidate is not None:
-            self._attach(request, candidate)
-        response: httpx.Response = yield request
-        if response.is_success:
-            if candidate is not None:
-                yield from self._succeeded(decision, url, candidate, remember=not cached)
-            return response
-        if response.status_code not in RETRY_STATUSES or looked:
-            return response
-
-        found = yield self._lookup(url, username)
-        if found is None or not found.is_authenticated or _same(found, candidate):
-            return response
-        log.debug("retrying %s with credentials from %s", redact_url(url), found.source.value)
-        self._attach(request, found)
-        retried: httpx.Response = yield request
-        if retried.is_success:
-            yield from self._succeeded(decision, url, found)
-        return retried
-
-    def _lookup(self, url: str, username: str | None) -> Lookup:
-        """The lookup step, with the exact decision for this URL and username."""
-        exact = self._decision(url, username)
-        return Lookup(self._lookup_key(exact, url, username), exact, username)
-
-    def _succeeded(
-        self, decision: Decision, url: str, credentials: Credentials, *, remember: bool = True
-    ) -> Generator[Step, Any, None]:
-        """Remember what worked; store it when the decision allows. Never from a failure."""
-        if remember:
-            self.cache.insert(url, credentials, replace_stale=True)
-        if not decision.may_store(
-            credentials.source, credentials.username, credentials.is_authenticated
-        ):
-            return
-        decision = self._decision(url, credentials.username)  # exactly, for this URL
-        if not decision.may_store(
-            credentials.source, credentials.username, credentials.is_authenticated
-        ):
-            return
-        attempt = (decision.store_service, credentials.username)
-        with self._store_lock:
-            if attempt in self._store_attempts:
-                return
-            self._store_attempts.add(attempt)
-        yield Store(decision, credentials)
 
     # ------------------------------------------------------------------ the I/O drivers
 
@@ -485,9 +150,18 @@ class PolicyAuth(httpx.Auth):
         return self.sync_auth_flow(request)
 
 
-def _clean(url: str) -> str:
-    return strip_credentials(url) if "@" in url else url
-
-
-def _same(a: Credentials, b: Credentials | None) -> bool:
-    return b is not None and a.username == b.username and a.password_value == b.password_value
+__all__ = [
+    "MAX_REDIRECTS",
+    "PROBE_WAIT",
+    "RETRY_STATUSES",
+    "DecideFn",
+    "Flow",
+    "Lookup",
+    "PolicyAuth",
+    "Step",
+    "Store",
+    "Wait",
+    "redirect_request",
+    "request_credentials",
+    "same_origin",
+]
