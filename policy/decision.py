@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from policy._compat import StrEnum
+from policy.cloud import CloudUsername, cloud_username
 from policy.index import PYPI_INDEX, match_index
 from policy.provenance import CredentialSource
 from policy.realm import Realm, normalize_url, root_url
@@ -108,6 +109,8 @@ class Decision:
     """Look the credentials up before the first request, not only after a 401 (see `decide`)."""
     read_ahead_reason: str | None = None
     """Why `read_ahead` holds (kept out of `reasons`, whose JSON form is a stable interface)."""
+    cloud: CloudUsername | None = None
+    """The hosted registry's fixed username the keyring lookups use (none was known)."""
 
     def may_store(self, source: CredentialSource, username: str | None, password: bool) -> bool:
         """May credentials that just worked be stored?
@@ -206,6 +209,9 @@ def decide(settings: Settings, url: str, username: str | None = None) -> Decisio
         username = _url_username(url) or (
             _url_username(matched.url) if matched is not None else None
         )
+    # A hosted registry's fixed username stands in for an unknown one, for the keyring only;
+    # any username the request, the index or the environment names wins.
+    cloud = None if username else cloud_username(realm.host)
     preview_gate = provider is KeyringProvider.NATIVE and not native_auth
     index_url = normalize_url(index.url) if index is not None else None
 
@@ -230,6 +236,7 @@ def decide(settings: Settings, url: str, username: str | None = None) -> Decisio
             preview_gate=preview_gate,
             read_ahead=read_ahead is not None,
             read_ahead_reason=read_ahead,
+            cloud=cloud if lookups else None,
         )
 
     # `never` sends the request as it is, with only what it already carries.
@@ -254,10 +261,12 @@ def decide(settings: Settings, url: str, username: str | None = None) -> Decisio
             index,
             index_url,
             authenticate,
-            username,
+            cloud.username if cloud is not None else username,
             lookups,
             reasons,
         )
+        if cloud is not None and lookups:
+            reasons.insert(0, cloud.reason)
 
     sources = list(_SOURCES_BEFORE_KEYRING)
     kinds = {lookup.kind for lookup in lookups}

@@ -239,3 +239,28 @@ def test_console_command_reads_no_keyring(tmp_path: Path) -> None:
     ]
     assert done.stderr.count("warning: ") == 1
     assert SECRET not in done.stdout + done.stderr
+
+
+AZURE_IDX = "https://pkgs.dev.azure.com/contoso/_packaging/feed/pypi/simple/"
+
+
+def test_a_cloud_registry_username_is_shown_with_its_reason(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "uv.toml").write_text(uv_toml("subprocess", index=AZURE_IDX))
+    code, out, _ = explain(capsys, AZURE_IDX + "foo/")
+    assert code == 0
+    assert "asked for username `VssSessionToken`" in out
+    assert "Azure Artifacts" in out
+    code, out, _ = explain(capsys, AZURE_IDX + "foo/", "--format", "json")
+    data = json.loads(out)
+    assert set(data) == CONTRACT_KEYS
+    assert data["keyring_services"][0] == AZURE_IDX
+    assert "VssSessionToken" in data["reasons"][0]
+    # a configured username wins, and no secret of it shows
+    monkeypatch.setenv("UV_INDEX_PRIVATE_USERNAME", "build-agent")
+    monkeypatch.setenv("UV_INDEX_PRIVATE_PASSWORD", SECRET)
+    for args in ([], ["--format", "json"], ["-vv"]):
+        code, out, err = explain(capsys, AZURE_IDX + "foo/", *args)
+        assert code == 0
+        assert "VssSessionToken" not in out and SECRET not in out + err
