@@ -25,6 +25,7 @@ UV_CREDENTIALS_DIR = "UV_CREDENTIALS_DIR"
 XDG_CONFIG_HOME = "XDG_CONFIG_HOME"
 XDG_CONFIG_DIRS = "XDG_CONFIG_DIRS"
 XDG_DATA_HOME = "XDG_DATA_HOME"
+XDG_CACHE_HOME = "XDG_CACHE_HOME"
 APPDATA = "APPDATA"
 SYSTEMDRIVE = "SYSTEMDRIVE"
 HOME = "HOME"
@@ -35,6 +36,15 @@ KEYRING_POLICY_TIMEOUT = "KEYRING_POLICY_TIMEOUT"
 """Deadline in seconds for every keyring call (default 15; 0 disables the deadline)."""
 
 DEFAULT_KEYRING_TIMEOUT = 15.0
+
+# The opt-in keyring plugin (`policy.keyring_backend`).
+PYTHON_KEYRING_BACKEND = "PYTHON_KEYRING_BACKEND"
+"""keyring's own choice of backend class (`module.Class`)."""
+KEYRING_POLICY_MISS_TTL = "KEYRING_POLICY_MISS_TTL"
+"""Seconds a keyring miss is remembered across processes (default 30; 0 turns it off)."""
+DEFAULT_MISS_TTL = 30.0
+KEYRING_POLICY_WRAPS = "KEYRING_POLICY_WRAPS"
+"""The backend class the plugin wraps (`module.Class`), over what keyring's config file says."""
 
 _NON_ALNUM = re.compile(r"[^A-Za-z0-9]")
 

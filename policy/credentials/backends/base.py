@@ -14,20 +14,28 @@ carry a secret.
 
 from __future__ import annotations
 
-import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeAlias, TypeVar
+from typing import TypeAlias
 
 from pydantic import SecretStr
 
 from policy._compat import StrEnum
 from policy.credentials.values import Credentials
-from policy.env import DEFAULT_KEYRING_TIMEOUT, KEYRING_POLICY_TIMEOUT
-from policy.errors import ConfigError, KeyringUnavailable
+from policy.deadline import DeadlineExceeded, call_with_deadline, keyring_timeout
 
-T = TypeVar("T")
+# The deadline lives on the bottom floor (the keyring plugin needs it too); these names stay
+# importable from here for the backends and their callers.
+__all__ = [
+    "DeadlineExceeded",
+    "KeyringBackend",
+    "LookupResult",
+    "LookupStatus",
+    "Password",
+    "call_with_deadline",
+    "keyring_timeout",
+    "reveal",
+]
 
 
 class LookupStatus(StrEnum):
@@ -89,58 +97,3 @@ class KeyringBackend(ABC):
     @abstractmethod
     def delete(self, service: str, username: str) -> bool:
         """Remove an entry; False when there was none. Raises `KeyringUnavailable`."""
-
-
-def keyring_timeout(env: Mapping[str, str]) -> float | None:
-    """The deadline from `KEYRING_POLICY_TIMEOUT` (default 15 s; `0` means no deadline)."""
-    raw = env.get(KEYRING_POLICY_TIMEOUT, "").strip()
-    if not raw:
-        return DEFAULT_KEYRING_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not value >= 0 or value == float("inf"):
-        raise ConfigError(
-            f"Failed to parse environment variable `{KEYRING_POLICY_TIMEOUT}` with invalid "
-            f"value `{raw}`: expected a number of seconds (0 for no deadline)"
-        )
-    return None if value == 0 else value
-
-
-class DeadlineExceeded(KeyringUnavailable):
-    """A keyring call did not finish before its deadline."""
-
-    def __init__(self, what: str, timeout: float) -> None:
-        super().__init__(f"{what} did not answer within {timeout:g} s")
-        self.timeout = timeout
-
-
-def call_with_deadline(call: Callable[[], T], timeout: float | None, *, what: str) -> T:
-    """Run `call` and return its result, or raise `DeadlineExceeded` after `timeout` seconds.
-
-    The call runs in a daemon worker thread: Python cannot cancel a thread, and a keyring stuck
-    in D-Bus (a locked collection waiting for a prompt) may never return, so an abandoned worker
-    must not keep the process alive at exit. Exceptions of `call` are re-raised here.
-    """
-    if timeout is None:
-        return call()
-    outcome: list[T] = []
-    failure: list[BaseException] = []
-    done = threading.Event()
-
-    def worker() -> None:
-        try:
-            outcome.append(call())
-        except BaseException as error:  # re-raised in the caller's thread
-            failure.append(error)
-        finally:
-            done.set()
-
-    thread = threading.Thread(target=worker, name=f"keyring-policy: {what}", daemon=True)
-    thread.start()
-    if not done.wait(timeout):
-        raise DeadlineExceeded(what, timeout)
-    if failure:
-        raise failure[0]
-    return outcome[0]

@@ -22,20 +22,10 @@ from policy.credentials.backends.base import (
 from policy.credentials.values import Credentials
 from policy.env import DEFAULT_KEYRING_TIMEOUT
 from policy.errors import KeyringUnavailable
+from policy.keyring_failures import describe, explain_failure, unusable_reason
 from policy.provenance import CredentialSource
-from policy.redact import redact_text
 
 log = logging.getLogger("policy.credentials.backends.native")
-
-_NO_BACKEND_FIX = (
-    "start a Secret Service (for example `gnome-keyring-daemon --unlock` inside a D-Bus "
-    "session), or choose a backend with `PYTHON_KEYRING_BACKEND`"
-)
-
-
-def _describe(backend: Any) -> str:
-    cls = type(backend)
-    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 class NativeKeyring(KeyringBackend):
@@ -62,49 +52,14 @@ class NativeKeyring(KeyringBackend):
             self._backend = call_with_deadline(
                 keyring.get_keyring, self._timeout, what="keyring backend detection"
             )
-            log.debug("Using keyring backend %s", _describe(self._backend))
+            log.debug("Using keyring backend %s", describe(self._backend))
         return self._backend
 
-    def _unusable(self, backend: Any) -> str | None:
-        """Why keyring's `fail` / `null` backends cannot answer, with the fix; else None."""
-        module = type(backend).__module__
-        if module == "keyring.backends.fail":
-            return f"no keyring backend is available (keyring's `fail` backend): {_NO_BACKEND_FIX}"
-        if module == "keyring.backends.null":
-            return (
-                "keyring is disabled (keyring's `null` backend, chosen by `PYTHON_KEYRING_BACKEND`"
-                " or `keyring --disable`)"
-            )
-        return None
-
     def _explain(self, error: BaseException, secrets: tuple[str, ...] = ()) -> str:
-        from keyring.errors import InitError, KeyringLocked, NoKeyringError
-
-        where = f"native keyring ({self._label()})"
-        if isinstance(error, DeadlineExceeded):
-            return (
-                f"{where} did not answer within {error.timeout:g} s (a locked collection waiting "
-                "for an unlock prompt?); unlock it or raise `KEYRING_POLICY_TIMEOUT`"
-            )
-        if isinstance(error, KeyringLocked):
-            return (
-                f"{where}: the collection is locked; unlock it (for example "
-                "`gnome-keyring-daemon --unlock`)"
-            )
-        if isinstance(error, NoKeyringError):
-            return f"{where}: no keyring backend is available: {_NO_BACKEND_FIX}"
-        message = redact_text(str(error), secrets)[:300]
-        if isinstance(error, (InitError, ConnectionError, FileNotFoundError)) or (
-            "dbus" in message.lower()
-        ):
-            return (
-                f"{where} could not connect: {message} (is `DBUS_SESSION_BUS_ADDRESS` set and a "
-                "Secret Service running?)"
-            )
-        return f"{where} failed: {type(error).__name__}: {message}"
+        return explain_failure(error, f"native keyring ({self._label()})", secrets)
 
     def _label(self) -> str:
-        return "unresolved" if self._backend is None else _describe(self._backend)
+        return "unresolved" if self._backend is None else describe(self._backend)
 
     def _call(self, call: Any, service: str, what: str, secrets: tuple[str, ...] = ()) -> Any:
         """Run a backend call under the deadline; raise `KeyringUnavailable` with the detail."""
@@ -112,7 +67,7 @@ class NativeKeyring(KeyringBackend):
             raise KeyringUnavailable(self._dead)
         try:
             backend = self._resolve()
-            unusable = self._unusable(backend)
+            unusable = unusable_reason(backend)
             if unusable is not None:
                 raise KeyringUnavailable(f"native keyring: {unusable}")
             return call_with_deadline(lambda: call(backend), self._timeout, what=what)

@@ -1,0 +1,457 @@
+"""The opt-in keyring plugin in-process: keyring's own backend suite, the negative cache, the
+per-index policy, the deadline, single flight, and what its module imports."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from keyring.errors import KeyringLocked, PasswordDeleteError, PasswordSetError
+from keyring.testing.backend import BackendBasicTests
+
+from policy.keyring_backend.backend import PolicyKeyring
+from policy.keyring_backend.index_policy import IndexPolicy, rule_for
+from policy.keyring_backend.misses import MAX_BYTES, MissCache, cache_dir, miss_key, miss_ttl
+from policy.settings.models import IndexKeyring, IndexSettings, Settings
+from tests.support import keyring_rings, services
+
+SECRET = services.PASSWORD
+REPO = Path(__file__).resolve().parent.parent
+PRIVATE = "http://127.0.0.1:8080/simple/"
+READ_ONLY = "http://127.0.0.1:9090/simple/"
+OPEN = "http://127.0.0.1:7070/simple/"
+
+
+def _settings(*indexes: tuple[str, IndexKeyring]) -> Settings:
+    return Settings(
+        indexes=tuple(
+            IndexSettings(name=f"i{n}", url=url, keyring=mode)
+            for n, (url, mode) in enumerate(indexes)
+        )
+    )
+
+
+SETTINGS = _settings(
+    (PRIVATE, IndexKeyring.SKIP), (READ_ONLY, IndexKeyring.READ), (OPEN, IndexKeyring.AUTO)
+)
+
+
+def _plugin(ring: Any, env: dict[str, str], settings_: Settings = SETTINGS) -> PolicyKeyring:
+    return PolicyKeyring(ring, env=env, policy=IndexPolicy(settings_))
+
+
+class TestAroundMemory(BackendBasicTests):
+    """keyring's own backend suite, the plugin wrapped around a memory backend."""
+
+    @pytest.fixture(autouse=True)
+    def _init_properties(self, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+        self.env = services.isolated_home(tmp_path)
+        self.keyring = self.init_keyring()
+        self.credentials_created: set[tuple[str, str]] = set()
+        request.addfinalizer(self.cleanup)
+
+    def init_keyring(self) -> PolicyKeyring:
+        return _plugin(keyring_rings.MemoryRing(), self.env)
+
+
+# -- the negative cache ------------------------------------------------------------------------
+
+
+def test_a_miss_is_remembered_across_instances(isolated_env: dict[str, str]) -> None:
+    ring = keyring_rings.MemoryRing()
+    for _ in range(3):  # three "processes", one cache directory
+        assert _plugin(ring, isolated_env).get_password("svc", "alice") is None
+    assert ring.calls == [("get", "svc", "alice")]
+    assert _plugin(ring, isolated_env).get_password("svc", "bob") is None
+    assert _plugin(ring, isolated_env).get_credential("svc", None) is None
+    assert len(ring.calls) == 3  # another username, and no username, are other questions
+
+
+def test_storing_clears_the_miss(isolated_env: dict[str, str]) -> None:
+    ring = keyring_rings.MemoryRing()
+    first = _plugin(ring, isolated_env)
+    assert first.get_password("svc", "alice") is None
+    assert first.get_credential("svc", None) is None
+    _plugin(ring, isolated_env).set_password("svc", "alice", SECRET)
+    assert first.get_password("svc", "alice") == SECRET
+    credential = first.get_credential("svc", None)
+    assert credential is not None
+    assert credential.password == SECRET
+
+
+def test_hits_are_not_remembered(isolated_env: dict[str, str]) -> None:
+    ring = keyring_rings.MemoryRing()
+    ring.entries[("svc", "alice")] = SECRET
+    plugin = _plugin(ring, isolated_env)
+    assert plugin.get_password("svc", "alice") == SECRET
+    del ring.entries[("svc", "alice")]
+    assert plugin.get_password("svc", "alice") is None
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), min_size=1, max_size=30)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(service=_TEXT, username=_TEXT, password=_TEXT.filter(lambda p: len(p) >= 4))
+def test_the_cache_file_never_holds_a_password(
+    tmp_path_factory: pytest.TempPathFactory, service: str, username: str, password: str
+) -> None:
+    env = services.isolated_home(tmp_path_factory.mktemp("home"))
+    ring = keyring_rings.MemoryRing()
+    plugin = _plugin(ring, env)
+    assert plugin.get_password(service, username) is None
+    plugin.set_password(service, username, password)
+    assert plugin.get_password(service, username) == password
+    assert plugin.get_password(service, username + "x") is None
+    path = Path(env["XDG_CACHE_HOME"], "keyring-policy", "keyring-misses.json")
+    raw = path.read_bytes()
+    derived = [
+        password,
+        json.dumps(password),
+        hashlib.sha256(password.encode()).hexdigest(),
+        miss_key(service, password),
+        miss_key(password, username),
+    ]
+    for text in derived:
+        assert text.encode() not in raw
+    assert set(json.loads(raw)["misses"]) == {miss_key(service, username + "x")}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_the_cache_expires_and_distrusts_a_clock_that_went_back(tmp_path: Path) -> None:
+    now = [1000.0]
+    cache = MissCache(tmp_path, 30, clock=lambda: now[0])
+    cache.remember("svc", "alice")
+    now[0] = 1029.0
+    assert cache.holds("svc", "alice")
+    now[0] = 1031.0
+    assert not cache.holds("svc", "alice")
+    now[0] = 1000.0
+    cache.remember("svc", "alice")
+    now[0] = 900.0  # the expiry is now 130 s away, more than one TTL: not trusted
+    assert not cache.holds("svc", "alice")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"{not json", b"[]", b'{"misses": []}', b"\xff\xfe", b""],
+)
+def test_a_broken_cache_file_is_an_empty_cache(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "keyring-misses.json").write_bytes(content)
+    cache = MissCache(tmp_path, 30)
+    assert not cache.holds("svc", "alice")
+    cache.remember("svc", "alice")  # and the next write replaces it
+    assert cache.holds("svc", "alice")
+
+
+def test_a_cache_file_over_the_size_cap_is_ignored(tmp_path: Path) -> None:
+    entry = {miss_key("svc", "alice"): time.time() + 20}
+    padding = {f"{n:064x}": 0 for n in range(MAX_BYTES // 70 + 10)}
+    text = json.dumps({"version": 1, "misses": {**padding, **entry}})
+    assert len(text) > MAX_BYTES
+    (tmp_path / "keyring-misses.json").write_text(text)
+    assert not MissCache(tmp_path, 30).holds("svc", "alice")
+
+
+def test_the_cache_is_off_with_ttl_zero(isolated_env: dict[str, str]) -> None:
+    env = {**isolated_env, "KEYRING_POLICY_MISS_TTL": "0"}
+    ring = keyring_rings.MemoryRing()
+    for _ in range(2):
+        assert _plugin(ring, env).get_password("svc", "alice") is None
+    assert len(ring.calls) == 2
+    assert not Path(env["XDG_CACHE_HOME"], "keyring-policy").exists()
+
+
+@pytest.mark.parametrize("raw", ["soon", "-1", "inf", "nan"])
+def test_a_bad_ttl_warns_once_and_uses_the_default(
+    isolated_env: dict[str, str], raw: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert miss_ttl({"KEYRING_POLICY_MISS_TTL": raw})[0] == 30
+    plugin = _plugin(keyring_rings.MemoryRing(), {**isolated_env, "KEYRING_POLICY_MISS_TTL": raw})
+    with caplog.at_level(logging.WARNING, logger="policy.keyring_backend"):
+        plugin.get_password("svc", "alice")
+        plugin.get_password("svc", "bob")
+    assert [r.getMessage() for r in caplog.records] == [
+        f"ignoring `KEYRING_POLICY_MISS_TTL={raw}`: expected a number of seconds (0 turns the "
+        "cache off); using 30"
+    ]
+
+
+def test_cache_dir_follows_xdg() -> None:
+    assert cache_dir({"XDG_CACHE_HOME": "/c", "HOME": "/h"}) == Path("/c/keyring-policy")
+    assert cache_dir({"XDG_CACHE_HOME": "relative", "HOME": "/h"}) == Path(
+        "/h/.cache/keyring-policy"
+    )
+    assert cache_dir({}) is None
+
+
+# -- the per-index policy ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("service", "lookup", "store"),
+    [
+        (PRIVATE, False, False),
+        (PRIVATE + "peerpkg/", False, False),
+        ("uv-credentials:" + PRIVATE, False, False),
+        ("127.0.0.1:8080", False, False),
+        (READ_ONLY, True, False),
+        ("127.0.0.1:9090", True, False),
+        ("uv:127.0.0.1:9090", True, False),
+        (OPEN, True, True),
+        ("127.0.0.1:7070", True, True),
+        ("http://127.0.0.1:8080/packages/peerpkg.whl", False, False),  # the index's root
+        ("http://127.0.0.1:8081/simple/", True, True),
+        ("example.org", True, True),
+        ("", True, True),
+    ],
+)
+def test_rule_for_a_service(service: str, lookup: bool, store: bool) -> None:
+    rule = rule_for(SETTINGS, service)
+    assert (rule.lookup, rule.store) == (lookup, store)
+
+
+def test_a_host_shared_by_indexes_takes_the_weaker_rule() -> None:
+    shared = _settings(
+        ("http://127.0.0.1:8080/a/", IndexKeyring.SKIP),
+        ("http://127.0.0.1:8080/b/", IndexKeyring.READ),
+        ("http://127.0.0.1:8080/c/", IndexKeyring.STORE),
+    )
+    rule = rule_for(shared, "127.0.0.1:8080")
+    assert (rule.lookup, rule.store) == (True, True)
+    two = _settings(
+        ("http://127.0.0.1:8080/a/", IndexKeyring.SKIP),
+        ("http://127.0.0.1:8080/b/", IndexKeyring.READ),
+    )
+    assert (rule_for(two, "127.0.0.1:8080").lookup, rule_for(two, "127.0.0.1:8080").store) == (
+        True,
+        False,
+    )
+
+
+def test_skip_never_touches_the_wrapped_backend(isolated_env: dict[str, str]) -> None:
+    ring = keyring_rings.MemoryRing()
+    ring.entries[(PRIVATE, "alice")] = SECRET
+    plugin = _plugin(ring, isolated_env)
+    assert plugin.get_password(PRIVATE, "alice") is None
+    assert plugin.get_credential("127.0.0.1:8080", None) is None
+    with pytest.raises(PasswordSetError, match='index `i0` has `keyring = "skip"`'):
+        plugin.set_password(PRIVATE, "alice", SECRET)
+    assert ring.calls == []
+
+
+def test_read_refuses_to_store(isolated_env: dict[str, str]) -> None:
+    ring = keyring_rings.MemoryRing()
+    plugin = _plugin(ring, isolated_env)
+    with pytest.raises(PasswordSetError) as refused:
+        plugin.set_password(READ_ONLY, "alice", SECRET)
+    assert str(refused.value) == (
+        "keyring-policy refuses to store credentials for 'http://127.0.0.1:9090/simple/': "
+        'index `i1` has `keyring = "read"`'
+    )
+    assert SECRET not in str(refused.value)
+    assert ring.calls == []
+    ring.entries[(READ_ONLY, "alice")] = SECRET
+    assert plugin.get_password(READ_ONLY, "alice") == SECRET
+
+
+def test_settings_come_from_the_working_directory(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    (tmp_path / "uv.toml").write_text(
+        f'[[index]]\nname = "private"\nurl = "{PRIVATE}"\nkeyring = "skip"\n'
+    )
+    ring = keyring_rings.MemoryRing()
+    plugin = PolicyKeyring(ring, env=isolated_env, cwd=tmp_path)
+    assert plugin.get_password(PRIVATE, "alice") is None
+    assert plugin.get_password(OPEN, "alice") is None
+    assert ring.calls == [("get", OPEN, "alice")]
+
+
+def test_unreadable_settings_warn_once_and_leave_the_policy_out(
+    tmp_path: Path, isolated_env: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "uv.toml").write_text(f'[[index]]\nurl = "{PRIVATE}"\nkeyring = "sometimes"\n')
+    ring = keyring_rings.MemoryRing()
+    ring.entries[(PRIVATE, "alice")] = SECRET
+    plugin = PolicyKeyring(ring, env=isolated_env, cwd=tmp_path)
+    with caplog.at_level(logging.WARNING, logger="policy.keyring_backend"):
+        assert plugin.get_password(PRIVATE, "alice") == SECRET
+        assert plugin.get_password(PRIVATE, "alice") == SECRET
+    [record] = caplog.records
+    assert record.getMessage().startswith("keyring-policy ignores the per-index keyring settings:")
+    assert "uv.toml" in record.getMessage()
+    assert SECRET not in caplog.text
+
+
+# -- failures: deadline, locked, exceptions, itself --------------------------------------------
+
+
+def test_a_hanging_backend_is_a_miss_within_the_deadline(
+    isolated_env: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    ring = keyring_rings.BlockingRing()
+    plugin = _plugin(ring, {**isolated_env, "KEYRING_POLICY_TIMEOUT": "0.2"})
+    try:
+        with caplog.at_level(logging.WARNING, logger="policy.keyring_backend"):
+            assert plugin.get_password("svc", "alice") is None
+            assert not ring.release.is_set()  # returned while the backend was still hanging
+            ring.entered.clear()
+            assert plugin.get_password("other", "alice") is None
+            assert plugin.get_credential("third", None) is None
+        assert not ring.entered.is_set()  # a backend that hung is not asked again
+        [record] = caplog.records
+        assert record.getMessage() == (
+            "keyring-policy (tests.support.keyring_rings.BlockingRing) did not answer within "
+            "0.2 s (a locked collection waiting for an unlock prompt?); unlock it or raise "
+            "`KEYRING_POLICY_TIMEOUT`"
+        )
+        with pytest.raises(PasswordSetError, match="did not answer"):
+            plugin.set_password("svc", "alice", SECRET)
+    finally:
+        ring.release.set()
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (KeyringLocked("Failed to unlock the collection!"), "the collection is locked"),
+        (RuntimeError("org.freedesktop.DBus.Error.ServiceUnknown"), "DBUS_SESSION_BUS_ADDRESS"),
+        (RuntimeError("backend exploded"), "failed: RuntimeError: backend exploded"),
+    ],
+)
+def test_a_failing_backend_is_a_miss_with_one_warning(
+    isolated_env: dict[str, str], caplog: pytest.LogCaptureFixture, error: Exception, expected: str
+) -> None:
+    plugin = _plugin(keyring_rings.FailingRing(error), isolated_env)
+    with caplog.at_level(logging.DEBUG, logger="policy.keyring_backend"):
+        assert plugin.get_password("svc", "alice") is None
+        assert plugin.get_password("svc2", "alice") is None
+        with pytest.raises(PasswordSetError) as refused:
+            plugin.set_password("svc", "alice", SECRET)
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1
+    assert expected in warnings[0].getMessage()
+    assert "FailingRing" in warnings[0].getMessage()
+    assert expected in str(refused.value)
+    assert SECRET not in caplog.text
+    assert SECRET not in str(refused.value)
+
+
+def test_a_failing_store_never_shows_the_password(
+    isolated_env: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    error = RuntimeError(f"cannot store {SECRET!r} for alice")
+    plugin = _plugin(keyring_rings.FailingRing(error), isolated_env)
+    with caplog.at_level(logging.DEBUG), pytest.raises(PasswordSetError) as refused:
+        plugin.set_password("svc", "alice", SECRET)
+    assert str(refused.value) == (
+        "keyring-policy (tests.support.keyring_rings.FailingRing) failed: RuntimeError: "
+        "cannot store '****' for alice"
+    )
+    assert SECRET not in caplog.text
+    assert SECRET not in repr(refused.value)
+
+
+def test_deleting_a_missing_password_is_keyrings_own_error(isolated_env: dict[str, str]) -> None:
+    plugin = _plugin(keyring_rings.MemoryRing(), isolated_env)
+    with pytest.raises(PasswordDeleteError, match="no such password"):
+        plugin.delete_password("svc", "alice")
+
+
+def test_it_refuses_to_wrap_itself(
+    isolated_env: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    env = {**isolated_env, "KEYRING_POLICY_WRAPS": "policy.keyring_backend.backend.PolicyKeyring"}
+    plugin = PolicyKeyring(env=env, policy=IndexPolicy(SETTINGS))
+    with caplog.at_level(logging.WARNING, logger="policy.keyring_backend"):
+        assert plugin.get_password("svc", "alice") is None
+    assert "refusing to wrap `policy.keyring_backend.backend.PolicyKeyring`" in caplog.text
+
+
+def test_it_wraps_the_backend_it_is_told_to(isolated_env: dict[str, str]) -> None:
+    env = {
+        **isolated_env,
+        "KEYRING_POLICY_WRAPS": "keyrings.alt.file.PlaintextKeyring",
+    }
+    plugin = PolicyKeyring(env=env, policy=IndexPolicy(SETTINGS))
+    assert plugin.wrapped_name == "unresolved"
+    assert plugin.get_password("svc", "alice") is None
+    assert plugin.wrapped_name == "keyrings.alt.file.PlaintextKeyring"
+
+
+# -- single flight -----------------------------------------------------------------------------
+
+
+def _waiting(thread: threading.Thread) -> bool:
+    frame = sys._current_frames().get(thread.ident or -1)
+    while frame is not None:
+        if frame.f_code.co_name == "wait" and "threading" in frame.f_code.co_filename:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def test_concurrent_lookups_share_one_call(isolated_env: dict[str, str]) -> None:
+    ring = keyring_rings.BlockingRing()
+    ring.entries[("svc", "alice")] = SECRET
+    plugin = _plugin(ring, isolated_env)
+    answers: list[str | None] = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(plugin.get_password("svc", "alice")))
+        for _ in range(8)
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        assert ring.entered.wait(10)
+        for _ in range(1000):  # bounded: every thread parked on the call in flight
+            if all(_waiting(thread) for thread in threads):
+                break
+            time.sleep(0.01)
+    finally:
+        ring.release.set()
+        for thread in threads:
+            thread.join(10)
+    assert answers == [SECRET] * 8
+    assert ring.calls == [("get", "svc", "alice")]
+
+
+# -- cheap to load -----------------------------------------------------------------------------
+
+
+def test_keyring_loads_the_plugin_without_the_settings(isolated_env: dict[str, str]) -> None:
+    code = (
+        "import sys, keyring\n"
+        "ring = keyring.get_keyring()\n"
+        "print(type(ring).__module__ + '.' + type(ring).__name__)\n"
+        "print(sorted(m for m in ('policy.keyring_backend.backend', 'policy.settings',\n"
+        "    'policy.keyring_backend.index_policy', 'pydantic', 'httpx') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**isolated_env, "PATH": os.defpath},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    chosen, loaded = done.stdout.splitlines()
+    assert chosen != "policy.keyring_backend.backend.PolicyKeyring"  # opt-in only
+    assert loaded == "['policy.keyring_backend.backend']"
