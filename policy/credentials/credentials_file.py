@@ -13,6 +13,12 @@ longest service path that is a segment prefix of the URL in the same realm, a ti
 usernames being an error. Unlike uv, writes are atomic (temporary file + `os.replace`), the file
 is 0600, and every read-modify-write holds `credentials.toml.lock` (`flock`, the lock uv takes
 too), so concurrent writers never lose an entry.
+
+The file is only read when it is a regular file of at most `MAX_FILE_BYTES`: it is opened
+without blocking and checked with `fstat` before a byte is read, so a FIFO, a device or a
+symlink to one is an error naming the file, never a hang or an endless read. A symlinked
+file (a dotfiles repository, say) is written through to its target, atomically, so the link
+stays a link.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import fcntl
 import logging
 import os
 import re
+import stat
 import tempfile
 import threading
 import time
@@ -44,6 +51,8 @@ log = logging.getLogger("policy.credentials.credentials_file")
 
 FILE_NAME = "credentials.toml"
 LOCK_TIMEOUT = 60.0
+MAX_FILE_BYTES = 1 << 20
+"""The largest credentials file read (1 MiB holds thousands of entries)."""
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
 _HOST_CHARS = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=%:\[\]\x80-\U0010ffff-]+$")
@@ -228,6 +237,74 @@ def render_entries(entries: list[StoredCredential]) -> str:
     return "\n".join(entry.to_toml() for entry in entries)
 
 
+# --------------------------------------------------------------------------- reading safely
+
+
+def _kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_regular_file(path: Path, limit: int) -> bytes | None:
+    """The bytes of `path` if it is a regular file of at most `limit` bytes; None if absent.
+
+    Opened with `O_NONBLOCK` and checked with `fstat` before reading, so a FIFO (which would
+    block until a writer comes), a device (`/dev/zero` never ends) or a symlink to either is a
+    `CredentialsFileError` naming the file, never a hang.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise CredentialsFileError(
+            f"Failed to read credentials file `{path}`: {error.strerror or type(error).__name__}"
+        ) from None
+    try:
+        info = os.fstat(descriptor)
+        through = (
+            f" (through the symlink to `{os.path.realpath(path)}`)" if path.is_symlink() else ""
+        )
+        if not stat.S_ISREG(info.st_mode):
+            raise CredentialsFileError(
+                f"The credentials file `{path}` is {_kind(info.st_mode)}{through}, not a regular "
+                "file; replace it with a regular file or point `UV_CREDENTIALS_DIR` elsewhere"
+            )
+        if info.st_size > limit:
+            raise CredentialsFileError(
+                f"The credentials file `{path}`{through} is {info.st_size} bytes, more than the "
+                f"{limit} bytes a credentials file may have; is it the right file?"
+            )
+        # Read one byte past the limit, so a file that grows while being read is caught too.
+        data = os.read(descriptor, limit + 1)
+        while len(data) <= limit:
+            more = os.read(descriptor, limit + 1 - len(data))
+            if not more:
+                break
+            data += more
+        if len(data) > limit:
+            raise CredentialsFileError(
+                f"The credentials file `{path}` grew past {limit} bytes while being read"
+            )
+        return data
+    except OSError as error:
+        raise CredentialsFileError(
+            f"Failed to read credentials file `{path}`: {error.strerror or type(error).__name__}"
+        ) from None
+    finally:
+        os.close(descriptor)
+
+
 # --------------------------------------------------------------------------- the store
 
 
@@ -276,35 +353,44 @@ class CredentialsFile:
             os.close(descriptor)  # closing releases the flock
 
     def _read(self) -> list[StoredCredential]:
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        data = read_regular_file(self.path, MAX_FILE_BYTES)
+        if data is None:
             log.debug("No credentials file found at %s", self.path)
             return []
-        except (OSError, UnicodeDecodeError) as error:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
             raise CredentialsFileError(
-                f"Failed to read credentials file `{self.path}`: {type(error).__name__}"
+                f"Failed to read credentials file `{self.path}`: not UTF-8 text"
             ) from None
         return parse_entries(text, self.path)
 
     def _write(self, entries: list[StoredCredential]) -> None:
-        descriptor, temporary = tempfile.mkstemp(
-            dir=self.directory, prefix=".credentials-", suffix=".tmp"
-        )
+        # Through a symlink to its target: replacing the link itself would silently cut it.
+        target = Path(os.path.realpath(self.path))
+        try:
+            descriptor, temporary = tempfile.mkstemp(
+                dir=target.parent, prefix=".credentials-", suffix=".tmp"
+            )
+        except OSError as error:
+            raise CredentialsFileError(
+                f"Cannot write the credentials file `{self.path}` (to `{target}`): "
+                f"{error.strerror or type(error).__name__}"
+            ) from None
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                 handle.write(render_entries(entries))
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(temporary, 0o600)
-            os.replace(temporary, self.path)
+            os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
 
     def load(self) -> list[StoredCredential]:
         """All entries, read fresh under the lock."""
-        if not self.path.exists():
+        if not self.path.exists() and not self.path.is_symlink():
             return []
         with self._locked(exclusive=False):
             return self._read()
