@@ -157,5 +157,6 @@ def test_to_json_and_to_text_of_defaults(tmp_path: Path) -> None:
         "config_files": [],
         "sources": {},
         "warnings": [],
+        "implicit_default": "https://pypi.org/simple",
     }
     assert "indexes: none (PyPI)" in to_text(settings)

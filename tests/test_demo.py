@@ -63,3 +63,24 @@ def test_demo_command_cleans_up_after_itself(tmp_path: Path) -> None:
     assert f"{temp}{os.sep}keyring-policy-demo-" in done.stdout  # it did use TMPDIR
     assert list(temp.iterdir()) == []
     assert list(cwd.iterdir()) == []
+
+
+def test_demo_json_has_every_step_and_no_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    passwords: list[str] = []
+    real_init = demo.Demo.__init__
+
+    def remember(self: demo.Demo, out: io.StringIO) -> None:
+        real_init(self, out)
+        passwords.append(self.password)
+
+    monkeypatch.setattr(demo.Demo, "__init__", remember)
+    out = io.StringIO()
+    assert demo.run_demo(out, as_json=True) == 0
+    text = out.getvalue()
+    assert passwords[0] not in text
+    data = json.loads(text)
+    assert data["ok"] is True and "isolated" in data["keyring"]
+    assert [step["as_expected"] for step in data["steps"]] == [True] * 4
+    assert data["steps"][0]["stored"] and not data["steps"][1]["stored"]

@@ -38,7 +38,9 @@ class Tree:
 
     def load_flags(self, flags: Mapping[str, object], cwd: str = "proj") -> Settings:
         """As `load`, with the flags in a mapping (validated as the CLI's would be)."""
-        return load_settings(Overrides.model_validate(flags), self.env, self.root / cwd)
+        return load_settings(
+            Overrides.model_validate({"command_line": True, **flags}), self.env, self.root / cwd
+        )
 
 
 @pytest.fixture

@@ -35,7 +35,9 @@ def run(case: Case, root: Path) -> Settings:
         key: fill(value, root) if isinstance(value, str) else value
         for key, value in case.flags.items()
     }
-    return load_settings(Overrides.model_validate({"pip": True, **flags}), env, root / case.cwd)
+    return load_settings(
+        Overrides.model_validate({"pip": True, "command_line": True, **flags}), env, root / case.cwd
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])

@@ -28,6 +28,28 @@ COMMANDS: dict[str, str] = {
 log = logging.getLogger("policy")
 
 
+class _Version(argparse.Action):
+    """`--version`: `keyring-policy X.Y.Z`, read from the installed metadata only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        sys.stdout.write(f"keyring-policy {version()}\n")
+        parser.exit(0)
+
+
+def version() -> str:
+    """The installed version of keyring-policy."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("keyring-policy")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full parser; subcommand modules add their own arguments."""
     parser = Parser(
@@ -35,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="uv-compatible package-index authentication with a keyring policy.",
         parents=[global_options(suppress=False)],
     )
+    parser.add_argument("-V", "--version", action=_Version, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
     shared = global_options(suppress=True)

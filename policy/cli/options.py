@@ -149,4 +149,5 @@ def overrides_from_args(args: argparse.Namespace) -> Overrides:
         find_links=tuple(args.find_links),
         no_index=args.no_index,
         pip=args.pip,
+        command_line=True,
     )

@@ -16,6 +16,7 @@ import httpx
 
 from policy.credentials.values import Credentials
 from policy.errors import PolicyError
+from policy.fetch.http_errors import as_http_error
 from policy.fetch.flow import (
     MAX_REDIRECTS,
     PROBE_WAIT,
@@ -118,6 +119,8 @@ class PolicyAuth(RequestFlow, httpx.Auth):
                     step = flow.send(result)
                 except StopIteration:
                     return
+                except PolicyError as error:
+                    raise as_http_error(error, request) from None
                 if isinstance(step, httpx.Request):
                     result = yield step
                 else:
@@ -138,6 +141,8 @@ class PolicyAuth(RequestFlow, httpx.Auth):
                     step = flow.send(result)
                 except StopIteration:
                     return
+                except PolicyError as error:
+                    raise as_http_error(error, request) from None
                 if isinstance(step, httpx.Request):
                     result = yield step
                 else:

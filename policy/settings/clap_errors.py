@@ -5,6 +5,7 @@ A variable such as `UV_KEYRING_PROVIDER` is parsed as its flag, so its errors na
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from policy.errors import ConfigError
@@ -66,3 +67,16 @@ def invalid_choice(value: str, flag: str, choices: Sequence[str]) -> ConfigError
 def invalid_value(value: str, flag: str, reason: str) -> ConfigError:
     """`invalid value 'x' for '--flag <FLAG>': reason`."""
     return ConfigError(mask_text(f"invalid value '{value}' for '{flag}': {reason}{MORE}"))
+
+
+_FLAG = re.compile(r"'--([a-z-]+)(?: <[A-Z_]+>)?'")
+
+
+def library_wording(message: str) -> str:
+    """A flag error reworded for a program that passed `Overrides` itself (no `--help` to try).
+
+    `invalid value 'x' for '--keyring-provider <KEYRING_PROVIDER>'` becomes
+    `invalid value 'x' for `Overrides.keyring_provider``.
+    """
+    message = message.removesuffix(MORE)
+    return _FLAG.sub(lambda match: f"`Overrides.{match.group(1).replace('-', '_')}`", message)

@@ -7,6 +7,7 @@ problem reported is the first one in document order, as uv's deserializer meets 
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -14,16 +15,19 @@ from pydantic import BaseModel, ValidationError
 
 from policy._compat import tomllib
 from policy.errors import ConfigError
+from policy.redact import mask_text
 from policy.settings.file_models import (
     PIP_KEYS,
     PROJECT_ONLY_KEYS,
     TOOL_KEYS,
     UV_KEYS,
     ElementError,
+    IndexOptions,
     KeyringPolicyOptions,
     SpanlessError,
     UvOptions,
     describe,
+    field_names,
 )
 from policy.settings.toml_errors import discovery_warning, file_error, render_excerpt, syntax_error
 from policy.settings.toml_spans import PathKey, Span, Spans, scan
@@ -41,6 +45,7 @@ class FileOptions(NamedTuple):
     prefix: PathKey
     tool: KeyringPolicyOptions | None = None
     tool_where: str = ""
+    warnings: tuple[str, ...] = ()
 
     def where(self, *keys: str | int, prefix: PathKey | None = None) -> str:
         """`PATH:LINE` of a key, for provenance (never its value)."""
@@ -85,6 +90,33 @@ def _unknown_keys(
         for key in table
         if key not in allowed
     ]
+
+
+def unknown_index_keys(data: object, prefix: PathKey, spans: Spans, shown: str) -> tuple[str, ...]:
+    """A warning per unknown key inside an `[[index]]` table, with the closest known key.
+
+    uv ignores these keys and so do we (the file stays valid), but a typo such as `keyrng`
+    silently drops a safety setting, so the user is told.
+    """
+    indexes = data.get("index") if isinstance(data, dict) else None
+    if not isinstance(indexes, list):
+        return ()
+    known = tuple(field_names(IndexOptions))
+    warnings = []
+    for position, table in enumerate(indexes):
+        if not isinstance(table, dict):
+            continue
+        for key in table:
+            if key in known:
+                continue
+            span = spans.key((*prefix, "index", position, key))
+            where = f"{shown}:{span.line}" if span else shown
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"; did you mean `{close[0]}`?" if close else ""
+            warnings.append(
+                mask_text(f"Ignoring unknown key `{key}` in `[[index]]` at {where}{hint}")
+            )
+    return tuple(warnings)
 
 
 def _enum_values(error: dict[str, Any]) -> tuple[str, ...]:
@@ -201,7 +233,13 @@ def load_uv_toml(path: Path, cwd: Path) -> FileOptions:
                 f"file. `{key}` is only applicable in the context of a project, and should be "
                 "placed in a `pyproject.toml` file instead."
             )
-    return FileOptions(path=path, options=options, spans=spans, prefix=())
+    return FileOptions(
+        path=path,
+        options=options,
+        spans=spans,
+        prefix=(),
+        warnings=unknown_index_keys(data, (), spans, shown),
+    )
 
 
 class PyprojectResult(NamedTuple):
@@ -238,7 +276,13 @@ def load_pyproject(path: Path, cwd: Path) -> PyprojectResult:
     where = f"{path}:{span.line}" if span else str(path)
     return PyprojectResult(
         FileOptions(
-            path=path, options=options, spans=spans, prefix=TOOL_UV, tool=policy, tool_where=where
+            path=path,
+            options=options,
+            spans=spans,
+            prefix=TOOL_UV,
+            tool=policy,
+            tool_where=where,
+            warnings=unknown_index_keys(table, TOOL_UV, spans, shown),
         ),
         None,
         keys,

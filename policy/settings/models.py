@@ -91,7 +91,8 @@ class IndexSettings(BaseModel):
 class Settings(BaseModel):
     """Everything the policy needs, resolved from flags, environment and files.
 
-    `indexes` is in uv's search priority order and excludes the implicit PyPI default.
+    `indexes` is in uv's search priority order and excludes the implicit PyPI default;
+    `policy.index.search_indexes(settings)` is the list uv searches, PyPI included.
     `sources` maps a setting name to where its value came from, never to the value.
     """
 
@@ -116,7 +117,8 @@ class Overrides(BaseModel):
 
     Values are raw strings as typed, so that `policy.settings.origins` validates flags and
     environment variables alike and names the flag in its error. `preview` is True for
-    `--preview`, False for `--no-preview`, None when neither was given.
+    `--preview`, False for `--no-preview`, None when neither was given. Errors in these values
+    name the `Overrides` field, unless `command_line` says they are the command-line flags.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -134,3 +136,5 @@ class Overrides(BaseModel):
     find_links: tuple[str, ...] = ()
     no_index: bool = False
     pip: bool = False
+    command_line: bool = False
+    """True when these are the command-line flags: errors then use uv's (clap's) wording."""

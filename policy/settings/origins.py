@@ -10,8 +10,11 @@ what it was. Everything is validated before anything is returned: no half-loaded
 
 from __future__ import annotations
 
+import errno
 import os
-from collections.abc import Mapping, Sequence
+import stat
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 from urllib.parse import urlsplit
@@ -20,7 +23,7 @@ from policy import env as names
 from policy.env import parse_boolish
 from policy.errors import ConfigError
 from policy.redact import mask_text
-from policy.settings.clap_errors import invalid_choice, invalid_value
+from policy.settings.clap_errors import invalid_choice, invalid_value, library_wording
 from policy.settings.config_file import FileOptions, load_uv_toml
 from policy.settings.discovery import (
     find_project_file,
@@ -174,10 +177,26 @@ class CliOrigin:
 
     def features(self) -> tuple[str, ...]:
         """The `--preview-features` names (clap's checks applied)."""
-        return split_cli_values(self.overrides.preview_features)
+        with self._worded():
+            return split_cli_values(self.overrides.preview_features)
+
+    @contextmanager
+    def _worded(self) -> Iterator[None]:
+        # The command line gets clap's words; a program embedding the library gets errors
+        # that name the `Overrides` field it set.
+        try:
+            yield
+        except ConfigError as error:
+            if self.overrides.command_line:
+                raise
+            raise ConfigError(library_wording(str(error))) from None
 
     def layer(self) -> Layer:
         """The flags as a layer."""
+        with self._worded():
+            return self._layer()
+
+    def _layer(self) -> Layer:
         o = self.overrides
         inputs = _Inputs(
             keyring_provider=o.keyring_provider,
@@ -517,6 +536,19 @@ def file_origins(overrides: Overrides, environment: EnvOrigin, cwd: Path) -> tup
     return (ProjectFileOrigin(cwd), UserFileOrigin(env, cwd), SystemFileOrigin(env, cwd, system))
 
 
+def _check_directory(path: Path, command_line: bool) -> None:
+    """uv's error for a `--directory` that is missing or not a directory (uv cannot enter it)."""
+    try:
+        is_dir = stat.S_ISDIR(path.stat().st_mode)
+        code, reason = errno.ENOTDIR, os.strerror(errno.ENOTDIR)
+    except OSError as error:
+        is_dir, code, reason = False, error.errno or 0, error.strerror or "cannot be read"
+    if is_dir:
+        return
+    name = "`--directory`" if command_line else "`Overrides.directory`"
+    raise ConfigError(f"{reason} (os error {code})\n  hint: {name} is `{mask_text(str(path))}`")
+
+
 def load_settings(
     overrides: Overrides | None = None,
     env: Mapping[str, str] | None = None,
@@ -534,6 +566,7 @@ def load_settings(
         cwd = Path.cwd()
     if overrides.directory is not None:
         cwd = cwd / overrides.directory
+        _check_directory(cwd, overrides.command_line)
     cwd = cwd.absolute()
     warnings: list[str] = []
     flags = CliOrigin(overrides, cwd)
@@ -545,8 +578,10 @@ def load_settings(
     features = cli_features or environment.features()
     loaded: list[LoadedFile] = []
     for origin in file_origins(overrides, environment, cwd):
-        loaded += origin.files()
+        files_of_origin = origin.files()
+        loaded += files_of_origin
         warnings += origin.warnings
+        warnings += [w for file in files_of_origin for w in file.file.warnings]
     files = _files_view([file.layer() for file in loaded], overrides.pip)
 
     origins: dict[str, str] = {}

@@ -41,7 +41,15 @@ def to_json(settings: Settings) -> dict[str, Any]:
         "config_files": list(settings.config_files),
         "sources": dict(settings.sources),
         "warnings": list(settings.warnings),
+        "implicit_default": _implicit_default(settings),
     }
+
+
+def _implicit_default(settings: Settings) -> str | None:
+    """PyPI's URL when uv would search it after the configured indexes, else None."""
+    from policy.index import PYPI_INDEX, search_indexes
+
+    return PYPI_INDEX.url if any(i is PYPI_INDEX for i in search_indexes(settings)) else None
 
 
 def to_text(settings: Settings) -> str:
@@ -68,6 +76,8 @@ def to_text(settings: Settings) -> str:
             f"  {position + 1}. {name}{index['url']}  [{', '.join(flags)}]"
             f"  ({sources.get(f'indexes[{position}]', index['origin'])})"
         )
+    if data["indexes"] and data["implicit_default"]:
+        lines.append(f"  then {data['implicit_default']}  (the implicit default, searched last)")
     lines.append("config files: " + (", ".join(data["config_files"]) or "none"))
     return "\n".join(lines) + "\n"
 

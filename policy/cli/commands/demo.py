@@ -11,7 +11,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the narrated demo on stdout."""
+    """Run the narrated demo on stdout (`--format json`: one JSON object)."""
     from policy.cli.demo.run import run_demo
 
-    return run_demo(sys.stdout)
+    return run_demo(sys.stdout, as_json=args.format == "json")

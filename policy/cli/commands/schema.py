@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from policy.cli.commands._common import print_json
 from policy.settings import schema
 
 
@@ -25,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the schemas, or check them."""
+    """Write the schemas, or check them; `--format json` prints `{"written"}` / `{"stale"}`."""
     directory = Path(args.directory or ".") / args.output
     if args.check:
         stale = schema.check(directory)
@@ -33,7 +34,13 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.write(
                 f"error: `{directory / name}` is out of date; run `keyring-policy schema`\n"
             )
+        if args.format == "json":
+            print_json({"ok": not stale, "stale": [str(directory / name) for name in stale]})
         return 1 if stale else 0
-    for path in schema.write(directory):
-        sys.stdout.write(f"wrote {path}\n")
+    written = [str(path) for path in schema.write(directory)]
+    if args.format == "json":
+        print_json({"written": written})
+    else:
+        for path in written:
+            sys.stdout.write(f"wrote {path}\n")
     return 0

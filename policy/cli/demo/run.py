@@ -10,6 +10,7 @@ random and is never printed. Everything is removed at the end.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import secrets
 import tempfile
@@ -17,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from policy.cli.demo.index_server import DemoIndex, RecordedRequest
 from policy.cli.demo.keyring_file import DemoFileKeyring
@@ -158,6 +159,9 @@ class Demo:
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.password = secrets.token_urlsafe(18)
+        self.index_url = ""
+        self.keyring_note = ""
+        self.records: list[dict[str, Any]] = []
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -169,6 +173,8 @@ class Demo:
         ):
             root = Path(temp)
             keyring_file = root / "keyring.json"
+            self.index_url = index.url
+            self.keyring_note = f"{keyring_file} (isolated demo keyring; your own is not used)"
             self.say("keyring-policy demo")
             self.say(f"  index    {index.url}  (Basic auth, user {USERNAME}; password never shown)")
             self.say(f"  keyring  {keyring_file}  (isolated; your own keyring is not used)")
@@ -224,7 +230,29 @@ class Demo:
             outcome.requests = index.take_requests()
         outcome.warnings = list(warnings)
         self._report(step, outcome, keyring)
-        return 0 if self._as_expected(step, outcome) else 1
+        as_expected = self._as_expected(step, outcome)
+        self.records.append(self._record(step, outcome, as_expected))
+        return 0 if as_expected else 1
+
+    @staticmethod
+    def _record(step: Step, outcome: Outcome, as_expected: bool) -> dict[str, Any]:
+        """One step for `demo --format json` (never the password)."""
+        return {
+            "title": step.title,
+            "requests": [
+                {
+                    "method": r.method,
+                    "path": r.path,
+                    "status": r.status,
+                    "credentials_sent": r.had_credentials,
+                }
+                for r in outcome.requests
+            ],
+            "stored": list(outcome.stored),
+            "warnings": list(outcome.warnings),
+            "error": outcome.error,
+            "as_expected": as_expected,
+        }
 
     def _explain(self, settings: Settings, url: str) -> None:
         decision = decide(settings, url).to_json()
@@ -269,6 +297,17 @@ class Demo:
         )
 
 
-def run_demo(out: TextIO) -> int:
-    """Run the demo, narrating to `out`; 0 when every step behaved as expected."""
-    return Demo(out).run()
+def run_demo(out: TextIO, *, as_json: bool = False) -> int:
+    """Run the demo, narrating to `out` (or one JSON object); 0 when every step behaved."""
+    if not as_json:
+        return Demo(out).run()
+    demo = Demo(io.StringIO())
+    status = demo.run()
+    payload = {
+        "ok": status == 0,
+        "index": demo.index_url,
+        "keyring": demo.keyring_note,
+        "steps": demo.records,
+    }
+    out.write(json.dumps(payload, indent=2) + "\n")
+    return status
