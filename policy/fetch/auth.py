@@ -16,7 +16,6 @@ import httpx
 
 from policy.credentials.values import Credentials
 from policy.errors import PolicyError
-from policy.fetch.http_errors import as_http_error
 from policy.fetch.flow import (
     MAX_REDIRECTS,
     PROBE_WAIT,
@@ -32,6 +31,7 @@ from policy.fetch.flow import (
     request_credentials,
     same_origin,
 )
+from policy.fetch.http_errors import as_http_error
 from policy.settings.models import Settings
 
 if TYPE_CHECKING:
