@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "fetch": "Fetch a project's Simple API page through the policy",
     "auth": "Manage stored credentials (uv-compatible login, logout, token, dir)",
     "schema": "Write or check the JSON Schemas under schemas/",
+    "keyring": "Turn keyring-policy's keyring backend on or off for this user (keyring's config)",
     "demo": "Run the whole flow against an embedded local index and an isolated keyring",
 }
 

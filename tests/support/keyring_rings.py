@@ -1,7 +1,8 @@
 """Small `keyring` backends for the plugin's tests, loadable by name in a subprocess.
 
-Their priorities raise, so keyring never counts them viable and never picks one on its own:
-a test names them (`KEYRING_POLICY_WRAPS=tests.support.keyring_rings.CountingRing`).
+Their priority is below keyring's `chainer` fallback (-1) and not above 0, so keyring never
+picks or chains one on its own: a test names them
+(`KEYRING_POLICY_WRAPS=tests.support.keyring_rings.CountingRing`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from keyring.backend import KeyringBackend
-from keyring.compat import properties
 from keyring.credentials import SimpleCredential
 from keyring.errors import PasswordDeleteError
 
@@ -25,9 +25,7 @@ LOG_VAR = "KP_TEST_RING_LOG"
 
 
 class _NeverChosen(KeyringBackend):
-    @properties.classproperty
-    def priority(cls) -> float:
-        raise RuntimeError("test backend: chosen only by name")
+    priority = -20.0
 
 
 class MemoryRing(_NeverChosen):
@@ -117,6 +115,16 @@ class CountingRing(_NeverChosen):
     def get_password(self, service: str, username: str) -> str | None:
         _log({"call": "get_password", "service": service, "username": username})
         return self._load().get(f"{service}\0{username}")
+
+    def get_credential(self, service: str, username: str | None) -> Any | None:
+        if username is not None:
+            return super().get_credential(service, username)
+        _log({"call": "get_credential", "service": service, "username": None})
+        prefix = f"{service}\0"
+        for key, password in self._load().items():
+            if key.startswith(prefix):
+                return SimpleCredential(key[len(prefix) :], password)
+        return None
 
     def set_password(self, service: str, username: str, password: str) -> None:
         _log({"call": "set_password", "service": service, "username": username})
