@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -354,3 +356,136 @@ def test_unavailable_native_keyring_is_an_error(
         "  cause: native keyring: no keyring backend is available"
     )
     assert SECRET not in err
+
+
+# ------------------------------------------------------------------ what automatic storing wrote
+
+INDEX_TOML = f'keyring-provider = "native"\n[[index]]\nname = "peer"\nurl = "{URL}"\n'
+OURS = f"uv-credentials:{URL}"
+
+
+@pytest.fixture
+def project(_isolated: Path) -> Path:
+    (_isolated.parent / "uv.toml").write_text(INDEX_TOML)
+    return _isolated.parent
+
+
+def test_token_finds_the_stored_entry_by_index_name(
+    capsys: pytest.CaptureFixture[str], memory: MemoryKeyring, project: Path
+) -> None:
+    memory.set(OURS, "alice", SECRET)
+    assert run(capsys, "token", "peer") == (0, SECRET + "\n", "")
+    assert run(capsys, "token", URL, "-u", "alice") == (0, SECRET + "\n", "")
+    code, out, err = run(capsys, "-v", "token", "peer")
+    assert code == 0 and f"under `{OURS}`" in err and SECRET not in err
+    code, out, _ = run(capsys, "--format", "json", "token", "peer")
+    assert json.loads(out) == {
+        "service": OURS,
+        "username": "alice",
+        "backend": "MemoryKeyring",
+        "password": SECRET,
+    }
+    # uv's entry is found after ours, as the native provider reads them
+    memory.delete(OURS, "alice")
+    memory.set("uv:http://127.0.0.1:8080", "alice", "uv-" + SECRET)
+    assert run(capsys, "token", "peer", "-u", "alice")[1] == "uv-" + SECRET + "\n"
+
+
+def test_logout_removes_the_stored_entry_and_says_which(
+    capsys: pytest.CaptureFixture[str], memory: MemoryKeyring, project: Path
+) -> None:
+    memory.set(OURS, "alice", SECRET)
+    code, out, err = run(capsys, "logout", "peer")
+    assert (code, out) == (0, "")
+    assert err == f"Removed credentials for alice from the system keyring entry `{OURS}`\n"
+    assert memory.get(OURS, "alice").credentials is None
+    assert run(capsys, "logout", "peer")[0] == 2
+
+
+def test_logout_under_native_auth_removes_both_names(
+    capsys: pytest.CaptureFixture[str], memory: MemoryKeyring, project: Path
+) -> None:
+    memory.set(OURS, "alice", SECRET)
+    memory.set("uv:http://127.0.0.1:8080", "alice", SECRET)
+    code, out, err = run(
+        capsys,
+        "--preview-features",
+        "native-auth",
+        "--format",
+        "json",
+        "logout",
+        "peer",
+        "-u",
+        "alice",
+    )
+    assert code == 0
+    assert err.splitlines() == [
+        "Removed credentials for alice@http://127.0.0.1:8080/",
+        f"Removed credentials for alice from the system keyring entry `{OURS}`",
+    ]
+    assert [entry["service"] for entry in json.loads(out)["removed"]] == [
+        "uv:http://127.0.0.1:8080",
+        OURS,
+    ]
+
+
+def test_login_keeps_the_stored_entry_in_step(
+    capsys: pytest.CaptureFixture[str], memory: MemoryKeyring, project: Path
+) -> None:
+    memory.set(OURS, "alice", "old-" + SECRET)
+    code, _, err = run(
+        capsys,
+        "--preview-features",
+        "native-auth",
+        "login",
+        "peer",
+        "-u",
+        "alice",
+        "--password",
+        SECRET,
+    )
+    assert code == 0 and SECRET not in err
+    assert f"Updated the system keyring entry `{OURS}` too" in err
+    held = memory.get(OURS, "alice").credentials
+    assert held is not None and held.password_value == SECRET
+    # another user's entry is left alone
+    assert memory.get("uv:http://127.0.0.1:8080", "alice").credentials is not None
+
+
+def test_list_shows_entries_never_passwords(
+    capsys: pytest.CaptureFixture[str], memory: MemoryKeyring, project: Path
+) -> None:
+    assert run(capsys, "list") == (0, "No stored credentials for the configured indexes\n", "")
+    memory.set(OURS, "alice", SECRET)
+    memory.set("uv:http://127.0.0.1:8080", "bob", SECRET)
+    CredentialsFile.from_env(dict(os.environ)).insert(URL, "carol", SECRET)
+    code, out, err = run(capsys, "--format", "json", "list")
+    assert code == 0 and SECRET not in out + err
+    assert json.loads(out) == {
+        "entries": [
+            {"index": "peer", "service": URL, "username": "carol", "backend": "credentials-file"},
+            {"index": "peer", "service": OURS, "username": "alice", "backend": "MemoryKeyring"},
+            {
+                "index": "peer",
+                "service": "uv:http://127.0.0.1:8080",
+                "username": "bob",
+                "backend": "MemoryKeyring",
+            },
+        ]
+    }
+    code, out, _ = run(capsys, "list")
+    assert code == 0 and SECRET not in out and f"peer  {OURS}  alice  (MemoryKeyring)" in out
+
+
+def test_login_help_says_where_credentials_go(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["auth", "login", "--help"])
+    out = capsys.readouterr().out
+    assert "uv-credentials:<index-url>" in out and "[[index]]" in out and "examples:" in out
+
+
+def test_dir_json(capsys: pytest.CaptureFixture[str], _isolated: Path) -> None:
+    code, out, _ = run(capsys, "--format", "json", "dir")
+    assert code == 0 and json.loads(out) == {
+        "directory": str(_isolated / "data" / "uv" / "credentials")
+    }

@@ -20,7 +20,7 @@ COMMANDS: dict[str, str] = {
     "config": "Show the resolved settings and where each came from",
     "explain": "Show the policy's decision for one URL (no network, no keyring)",
     "fetch": "Fetch a project's Simple API page through the policy",
-    "auth": "Manage stored credentials (uv-compatible login, logout, token, dir)",
+    "auth": "Manage stored credentials (uv-compatible login, logout, token, dir; list)",
     "schema": "Write or check the JSON Schemas under schemas/",
     "keyring": "Turn keyring-policy's keyring backend on or off for this user (keyring's config)",
     "demo": "Run the whole flow against an embedded local index and an isolated keyring",
