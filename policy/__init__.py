@@ -6,8 +6,13 @@
     with policy.client(settings) as http:
         http.get("https://pkgs.example.com/simple/foo/")
 
-Public names are re-exported lazily (PEP 562), so `import policy` stays cheap and the
-`keyring` package is imported only when the native provider is used.
+An installer built on `requests` uses `policy.requests_session(settings)` (or puts
+`policy.PolicyRequestsAuth(settings)` on its own session) instead; `requests` is the optional
+extra `keyring-policy[requests]`.
+
+Public names are re-exported lazily (PEP 562), so `import policy` stays cheap, the `keyring`
+package is imported only when the native provider is used, and `requests` only when its
+adapter is.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ if TYPE_CHECKING:
     )
     from policy.fetch.auth import PolicyAuth
     from policy.fetch.clients import async_client, client
+    from policy.fetch.requests_auth import PolicyRequestsAuth, requests_session
     from policy.provenance import CredentialSource
     from policy.realm import Realm
     from policy.settings.models import (
@@ -49,6 +55,8 @@ _EXPORTS: dict[str, str] = {
     "PolicyAuth": "policy.fetch.auth",
     "client": "policy.fetch.clients",
     "async_client": "policy.fetch.clients",
+    "PolicyRequestsAuth": "policy.fetch.requests_auth",
+    "requests_session": "policy.fetch.requests_auth",
     "Credentials": "policy.credentials.values",
     "CredentialSource": "policy.provenance",
     "Decision": "policy.decision",
@@ -94,6 +102,7 @@ __all__ = [
     "Overrides",
     "PolicyAuth",
     "PolicyError",
+    "PolicyRequestsAuth",
     "Preview",
     "Realm",
     "Settings",
@@ -101,6 +110,7 @@ __all__ = [
     "client",
     "decide",
     "load_settings",
+    "requests_session",
 ]
 
 

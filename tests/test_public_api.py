@@ -32,7 +32,28 @@ def test_public_surface_is_what_we_document() -> None:
         "Credentials",
         "PolicyError",
         "ConfigError",
+        "requests_session",
+        "PolicyRequestsAuth",
     }
+
+
+def test_importing_policy_never_imports_requests() -> None:
+    """requests is an optional extra: the library and the httpx clients work without it."""
+    code = (
+        "import sys, policy\n"
+        "settings = policy.load_settings(policy.Overrides(no_config=True), env={}, cwd=None)\n"
+        "policy.decide(settings, 'https://pypi.org/simple/foo/')\n"
+        "policy.client(settings, env={}).close()\n"
+        "import policy.fetch.flow, policy.fetch.auth, policy.fetch.simple, policy.cli.main\n"
+        "print('requests' in sys.modules)\n"
+        "policy.requests_session(settings, env={}).close()\n"
+        "print('requests' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]
 
 
 def test_embedding_without_native_provider_never_imports_keyring() -> None:

@@ -86,7 +86,8 @@ class PolicyAuth(RequestFlow, httpx.Auth):
             with self._store_lock:
                 self.stored.append({"service": service, "username": credentials.username})
 
-    def _perform_sync(self, step: Lookup | Store | Wait) -> Credentials | None:
+    def perform_sync(self, step: Lookup | Store | Wait) -> Credentials | None:
+        """Carry out one step in the calling thread (the sync drivers, httpx and requests)."""
         if isinstance(step, Lookup):
             return self.lookups.run(step.key, lambda: self._find(step))
         if isinstance(step, Wait):
@@ -124,7 +125,7 @@ class PolicyAuth(RequestFlow, httpx.Auth):
                 if isinstance(step, httpx.Request):
                     result = yield step
                 else:
-                    result = self._perform_sync(step)
+                    result = self.perform_sync(step)
         finally:
             flow.close()  # an abandoned exchange still releases its realm's probe
 
