@@ -132,6 +132,31 @@ def compare(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
                         "met": ours[figure] <= uv[figure],
                     }
                 )
+    return checks + driver_parity(scenarios)
+
+
+def driver_parity(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The requests driver runs the same flow: its lookups and 401/403s equal httpx's."""
+    checks = []
+    for scenario in scenarios:
+        by_tool = {r["tool"]: r for r in scenario["results"]}
+        for provider in ("native", "subprocess"):
+            httpx_row = by_tool.get(f"policy-{provider}")
+            requests_row = by_tool.get(f"policy-requests-{provider}")
+            if not httpx_row or not requests_row:
+                continue
+            if httpx_row["status"] != "ok" or requests_row["status"] != "ok":
+                continue
+            for figure in ("lookups", "auth_failures"):
+                checks.append(
+                    {
+                        "name": f"{scenario['id']}: policy-requests-{provider} {figure} "
+                        f"== policy-{provider}",
+                        "measured": requests_row[figure],
+                        "httpx": httpx_row[figure],
+                        "met": requests_row[figure] == httpx_row[figure],
+                    }
+                )
     return checks
 
 
@@ -209,6 +234,16 @@ def policy_alone(world: World, args: argparse.Namespace, deadline: Deadline) -> 
                 200 if args.quick else 2000,
                 1 if args.quick else 5,
                 profile_dir / "profile-overhead.txt" if profile_dir else None,
+            ),
+        ),
+        (
+            "overhead_requests",
+            lambda: policy_figures.overhead(
+                world,
+                200 if args.quick else 2000,
+                1 if args.quick else 5,
+                profile_dir / "profile-overhead-requests.txt" if profile_dir else None,
+                http="requests",
             ),
         ),
         (

@@ -81,14 +81,39 @@ def fetch_one(client: Any, indexes: list[Any], project: str, dest: Path) -> dict
     return {"project": project, "ok": False, "statuses": statuses}
 
 
-def fetch(spec: dict[str, Any]) -> dict[str, Any]:
+class _WithTimeout:
+    """A requests.Session whose `get` always has a timeout, as httpx's clients do."""
+
+    def __init__(self, session: Any, timeout: float = 30.0) -> None:
+        self.session, self.timeout = session, timeout
+
+    def get(self, url: str) -> Any:
+        return self.session.get(url, timeout=self.timeout)
+
+    def __enter__(self) -> _WithTimeout:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.close()
+
+
+def _client(settings: Any, driver: str) -> Any:
+    """The installer's HTTP client: httpx with PolicyAuth, or requests with its driver."""
+    if driver == "requests":
+        from policy.fetch.requests_auth import requests_session
+
+        return _WithTimeout(requests_session(settings))
     from policy.fetch.clients import client as sync_client
 
+    return sync_client(settings, timeout=30.0)
+
+
+def fetch(spec: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     settings = load(spec)
     dest = Path(spec["dest"])
     dest.mkdir(parents=True, exist_ok=True)
-    with sync_client(settings, timeout=30.0) as client:
+    with _client(settings, spec.get("driver", "httpx")) as client:
         results = [
             fetch_one(client, list(settings.indexes), project, dest) for project in spec["projects"]
         ]
@@ -152,11 +177,25 @@ def _interleaved(
     return bare_times, policy_times
 
 
-def overhead(spec: dict[str, Any]) -> dict[str, Any]:
+def _overhead_pair(settings: Any, spec: dict[str, Any], env: dict[str, str]) -> tuple[Any, Any]:
+    """(bare, policy) clients of one library: a fixed Basic auth, and the policy's driver."""
+    if spec.get("driver") == "requests":
+        import requests
+
+        from policy.fetch.requests_auth import requests_session
+
+        bare = requests.Session()
+        bare.auth = requests.auth.HTTPBasicAuth(spec["user"], spec["password"])
+        return _WithTimeout(bare), _WithTimeout(requests_session(settings, env=env))
     import httpx
 
     from policy.fetch.auth import PolicyAuth
 
+    bare = httpx.Client(auth=httpx.BasicAuth(spec["user"], spec["password"]), timeout=30.0)
+    return bare, httpx.Client(auth=PolicyAuth(settings, env=env), timeout=30.0)
+
+
+def overhead(spec: dict[str, Any]) -> dict[str, Any]:
     settings = load(spec)
     base = spec["base"]
     count = spec["requests"]
@@ -167,8 +206,7 @@ def overhead(spec: dict[str, Any]) -> dict[str, Any]:
         return [f"{base}/simple/{batch}-{i:05d}/" for i in range(count)]
 
     env = {**os.environ, **spec.get("env", {})}
-    bare = httpx.Client(auth=httpx.BasicAuth(spec["user"], spec["password"]), timeout=30.0)
-    policy = httpx.Client(auth=PolicyAuth(settings, env=env), timeout=30.0)
+    bare, policy = _overhead_pair(settings, spec, env)
     profile = spec.get("profile")
     with bare, policy:
         for name, client in (("bare", bare), ("policy", policy)):  # connect, warm up

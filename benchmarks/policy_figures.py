@@ -89,8 +89,13 @@ def _fast_server(world: World) -> tuple[subprocess.Popen[str], str]:
     return process, f"http://127.0.0.1:{port}"
 
 
-def overhead(world: World, requests: int, rounds: int, profile: Path | None) -> dict[str, Any]:
-    """PolicyAuth vs a fixed httpx.BasicAuth, same client and server, `requests` each round."""
+def overhead(
+    world: World, requests: int, rounds: int, profile: Path | None, http: str = "httpx"
+) -> dict[str, Any]:
+    """PolicyAuth vs a fixed httpx.BasicAuth, same client and server, `requests` each round.
+
+    `http="requests"`: PolicyRequestsAuth vs requests' HTTPBasicAuth, the same way.
+    """
     process, base = _fast_server(world)
     try:
         run = world.new_run_dir()
@@ -102,6 +107,7 @@ def overhead(world: World, requests: int, rounds: int, profile: Path | None) -> 
             "requests": requests,
             "rounds": rounds,
             "provider": "disabled",
+            "driver": http,
             "env": {"UV_INDEX_BENCH_USERNAME": USER, "UV_INDEX_BENCH_PASSWORD": PASSWORD},
         }
         config = run / "uv.toml"

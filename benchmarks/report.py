@@ -116,6 +116,7 @@ def _keyring_import(k: dict[str, Any]) -> str:
 FIGURES: tuple[tuple[str, str, Callable[[dict[str, Any]], str]], ...] = (
     ("concurrent", "concurrent async fetches, nothing known yet", _concurrent),
     ("overhead", "PolicyAuth over httpx.BasicAuth", _overhead),
+    ("overhead_requests", "PolicyRequestsAuth over requests' HTTPBasicAuth", _overhead),
     ("startup", "start-up (import policy + load settings + decide)", _startup),
     ("keyring_import", "keyring package imported?", _keyring_import),
 )
@@ -135,7 +136,7 @@ def policy_lines(figures: dict[str, Any]) -> list[str]:
         # its driver failed before measuring): say why instead of formatting its numbers.
         text = measured(figure) if "target" in figure else _not_measured(figure)
         lines.append(f"  {title}{' ' if title.endswith('?') else ': '}{text}")
-    for name in ("overhead", "startup"):
+    for name in ("overhead", "overhead_requests", "startup"):
         if figures.get(name, {}).get("profile_file"):
             lines.append(f"  profile of {name}: {figures[name]['profile_file']}")
     return lines

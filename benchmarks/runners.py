@@ -173,12 +173,17 @@ def driver(
     return result, done, wall
 
 
-def _policy_once(provider: str) -> Callable[[World, Scenario], Outcome]:
+def _requests_available() -> str | None:
+    return None if importlib.util.find_spec("requests") else "requests not installed"
+
+
+def _policy_once(provider: str, http: str = "httpx") -> Callable[[World, Scenario], Outcome]:
     def once(world: World, scenario: Scenario) -> Outcome:
         run = world.new_run_dir()
         spec = {
             "config": str(_write_config(world, scenario, run)),
             "provider": provider,
+            "driver": http,
             "projects": world.projects,
             "dest": str(run / "downloads"),
         }
@@ -202,6 +207,19 @@ TOOLS: tuple[Tool, ...] = (
         "keyring-policy (subprocess)",
         _policy_available,
         _policy_once("subprocess"),
+    ),
+    # The same installer on requests (PolicyRequestsAuth): its counts must equal httpx's.
+    Tool(
+        "policy-requests-native",
+        "keyring-policy requests (native)",
+        _requests_available,
+        _policy_once("native", "requests"),
+    ),
+    Tool(
+        "policy-requests-subprocess",
+        "keyring-policy requests (subprocess)",
+        _requests_available,
+        _policy_once("subprocess", "requests"),
     ),
     Tool("uv", "uv", _uv_available, _uv_once),
     Tool("pip", "pip", _pip_available, _pip_once),

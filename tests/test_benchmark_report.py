@@ -110,3 +110,16 @@ def test_every_figure_skipped_still_renders() -> None:
 def test_a_failed_driver_is_reported_with_its_error() -> None:
     figures = {**measured(), "overhead": {"ok": False, "met": False, "error": "driver failed"}}
     assert "  PolicyAuth over httpx.BasicAuth: not measured: driver failed" in policy_lines(figures)
+
+
+def test_the_requests_overhead_renders_beside_the_httpx_one() -> None:
+    figures = {**measured(), "overhead_requests": dict(measured()["overhead"])}
+    lines = policy_lines(figures)
+    httpx_line = next(line for line in lines if "PolicyAuth over httpx.BasicAuth" in line)
+    requests_line = lines[lines.index(httpx_line) + 1]
+    assert requests_line.startswith("  PolicyRequestsAuth over requests' HTTPBasicAuth: ratio")
+    assert requests_line.endswith("[ratio < 1.05: meets]")
+    skipped = policy_lines({**measured(), "overhead_requests": SKIPPED})
+    assert "  PolicyRequestsAuth over requests' HTTPBasicAuth: not measured: skipped" in "\n".join(
+        skipped
+    )

@@ -34,6 +34,7 @@ def _tools() -> list[str]:
     from benchmarks.runners import uv_path
 
     tools = ["policy-native", "policy-subprocess"]
+    tools += ["policy-requests-native", "policy-requests-subprocess"]
     if _optional(uv_path() is not None, "uv"):
         tools.append("uv")
     if _optional(
@@ -125,8 +126,22 @@ def test_the_counting_keyring_sees_uv(record: dict[str, Any]) -> None:
 
 def test_policy_figures_have_their_targets(record: dict[str, Any]) -> None:
     policy = record["policy"]
-    assert set(policy) == {"concurrent", "overhead", "startup", "keyring_import"}
+    assert set(policy) == {
+        "concurrent",
+        "overhead",
+        "overhead_requests",
+        "startup",
+        "keyring_import",
+    }
     for figure in policy.values():
         assert isinstance(figure["met"], bool)
     for comparison in record["comparisons"]:
-        assert {"name", "measured", "uv", "met"} <= set(comparison)
+        assert {"name", "measured", "met"} <= set(comparison)
+        assert {"uv", "httpx"} & set(comparison)
+
+
+def test_the_requests_driver_counts_as_the_httpx_one(record: dict[str, Any]) -> None:
+    """Same flow, same lookups and wasted round trips, in every scenario both finished."""
+    parity = [c for c in record["comparisons"] if "httpx" in c]
+    for comparison in parity:
+        assert comparison["met"], comparison
