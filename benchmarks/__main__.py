@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import policy_figures
+from benchmarks import plugin_bench, policy_figures
 from benchmarks.harness import Deadline, Outcome, World, project_names, summarise
 from benchmarks.report import render, write
 from benchmarks.runners import TOOLS, Tool, pip_version, uv_version
@@ -43,6 +43,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--no-policy-figures", action="store_true", help="skip the keyring-policy-only figures"
+    )
+    parser.add_argument(
+        "--no-plugin",
+        action="store_true",
+        help="skip pip and uv with and without keyring-policy's keyring backend",
     )
     parser.add_argument(
         "--no-profile", action="store_true", help="do not profile a figure that misses its target"
@@ -170,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     world = World(project_names(args.projects), deadline)
     results: dict[str, dict[str, dict[str, Any]]] = {s.id: {} for s in wanted}
     policy_record: dict[str, Any] = {}
+    plugin_record: dict[str, Any] = {}
     try:
         world.start()
         progress(deadline, f"indexes up: {world.bases}")
@@ -184,6 +190,16 @@ def main(argv: list[str] | None = None) -> int:
             policy_record = {"status": "not measured (--no-policy-figures)"}
         else:
             policy_record = policy_alone(world, args, deadline)
+        if args.no_plugin:
+            plugin_record = {"status": "not measured (--no-plugin)"}
+        else:
+            plugin_record = plugin_bench.measure(
+                world,
+                [s for s in wanted if not args.quick or s.id == "second-index"] or wanted[:1],
+                quick=args.quick,
+                left=deadline.left,
+                progress=lambda message: progress(deadline, message),
+            )
     finally:
         world.stop()
 
@@ -214,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(load_at_start),
         "scenarios": scenarios,
         "policy": policy_record,
+        "plugin": plugin_record,
         "comparisons": compare(scenarios),
     }
     print(render(record))

@@ -142,6 +142,74 @@ def policy_lines(figures: dict[str, Any]) -> list[str]:
     return lines
 
 
+# The loads of keyring measured with keyring-policy's backend installed and not.
+LOADS = ("get_keyring", "keyring get")
+
+
+def plugin_lines(record: dict[str, Any]) -> list[str]:
+    """pip and uv with and without keyring-policy's keyring backend (`benchmarks.plugin_bench`)."""
+    if not record:
+        return []
+    if "status" in record:
+        return ["", f"keyring-policy's keyring backend: {record['status']}"]
+    header = (
+        f"{'tool':<36}  {'backend':<15}  {'status':<22}  {'calls':>6}  {'max/pair':>8}  "
+        f"{'keyring procs':>13}  {'401/403':>7}  {'wall s':>7}"
+    )
+    lines = [
+        "",
+        "keyring-policy's keyring backend: pip and uv without it (plain) and with it "
+        "(real backend calls; `keyring` processes)",
+    ]
+
+    def table(rows: list[dict[str, Any]]) -> list[str]:
+        out = [header, "-" * len(header)]
+        for row in rows:
+            if "wall_s" not in row:
+                out.append(f"{row['label']:<36}  {row['backend']:<15}  {row['status']}")
+                continue
+            out.append(
+                f"{row['label']:<36}  {row['backend']:<15}  {row['status']:<22}  "
+                f"{row['backend_calls']:>6}  {row.get('max_calls_per_pair', '-')!s:>8}  "
+                f"{row['keyring_processes']:>13}  {row['auth_failures']:>7}  "
+                f"{row['wall_s']:>7.2f}"
+            )
+        return out
+
+    for scenario in record["scenarios"]:
+        lines += ["", f"{scenario['id']}: {scenario['title']}", *table(scenario["results"])]
+    hang = record["hang"]
+    if hang.get("results"):
+        lines += [
+            "",
+            f"a backend that hangs ({hang['scenario']}; KEYRING_POLICY_TIMEOUT="
+            f"{hang['keyring_policy_timeout_s']:g} s, harness timeout {hang['kill_s']:g} s)",
+            *table(hang["results"]),
+        ]
+    load = record["load"]
+    if "met" in load:
+        parts = [
+            f"{name}: {load[name]['installed_ms']:.1f} ms installed vs "
+            f"{load[name]['absent_ms']:.1f} ms not installed ({load[name]['added_ms']:+.1f} ms)"
+            for name in LOADS
+        ]
+        lines += [
+            "",
+            "loading keyring with the backend installed but not enabled (median of "
+            f"{load['get_keyring']['repeats']}, interleaved): "
+            + "; ".join(parts)
+            + f"; the module's own import {load['module_import_ms']:.2f} ms"
+            + f"  [added < 3 ms: {'meets' if load['met'] else 'MISSES'}]",
+        ]
+    elif load:
+        lines += ["", f"loading keyring: {load.get('status')}"]
+    for check in record.get("targets", []):
+        if check["name"].startswith("second-index"):
+            mark = "meets" if check["met"] else "MISSES"
+            lines.append(f"  {check['name']}: {check['measured']}  [{mark}]")
+    return lines
+
+
 def render(record: dict[str, Any]) -> str:
     machine = record["machine"]
     lines = [
@@ -155,6 +223,7 @@ def render(record: dict[str, Any]) -> str:
     for scenario in record["scenarios"]:
         lines += [*scenario_table(scenario), ""]
     lines += policy_lines(record["policy"])
+    lines += plugin_lines(record.get("plugin", {}))
     lines.append(f"\ntotal {record['duration_s']:.0f} s")
     return "\n".join(lines)
 

@@ -455,3 +455,69 @@ def test_keyring_loads_the_plugin_without_the_settings(isolated_env: dict[str, s
     chosen, loaded = done.stdout.splitlines()
     assert chosen != "policy.keyring_backend.backend.PolicyKeyring"  # opt-in only
     assert loaded == "['policy.keyring_backend.backend']"
+
+
+# -- settings are loaded only where a file can hold a rule -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "holds"),
+    [
+        ('keyring-provider = "subprocess"\n[[index]]\nurl = "http://x/simple/"\n', False),
+        ('[[index]]\nurl = "http://x/simple/"\nkeyring = "skip"\n', True),
+        ('index = [{ url = "http://x/simple/", keyring = "read" }]\n', True),
+        ('[[index]]\n"keyring" = "skip"\n', True),
+        ('[project]\ndependencies = ["keyring==25"]\n', True),  # wider than needed: fine
+        ('[project]\ndependencies = ["keyring>=25"]\n', False),
+    ],
+)
+def test_may_hold_rules(tmp_path: Path, text: str, holds: bool) -> None:
+    from policy.keyring_backend.rules_hint import may_hold_rules
+
+    project = tmp_path / "project" / "sub"
+    project.mkdir(parents=True)
+    (tmp_path / "project" / "uv.toml").write_text(text)
+    assert may_hold_rules({}, project) is holds
+    user = tmp_path / "config"
+    (user / "uv").mkdir(parents=True)
+    (user / "uv" / "uv.toml").write_text(text)
+    assert may_hold_rules({"XDG_CONFIG_HOME": str(user)}, tmp_path) is holds
+
+
+def test_no_rule_in_any_file_means_no_settings_load(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from policy.keyring_backend.backend import PolicyKeyring\n"
+        "from tests.support.keyring_rings import MemoryRing\n"
+        "import os\n"
+        f"ring = PolicyKeyring(MemoryRing(), env=os.environ, cwd=Path({str(tmp_path)!r}))\n"
+        "print(ring.get_password('http://127.0.0.1:8080/simple/', 'alice'))\n"
+        "print('pydantic' in sys.modules, 'policy.settings' in sys.modules)\n"
+    )
+
+    def run() -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            env={
+                **isolated_env,
+                "PATH": os.defpath,
+                "PYTHONPATH": str(REPO),
+                "KEYRING_POLICY_MISS_TTL": "0",
+            },
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return done.stdout.splitlines()
+
+    (tmp_path / "uv.toml").write_text(
+        f'keyring-provider = "subprocess"\n[[index]]\nurl = "{PRIVATE}"\n'
+    )
+    assert run() == ["None", "False False"]
+    (tmp_path / "uv.toml").write_text(f'[[index]]\nurl = "{PRIVATE}"\nkeyring = "skip"\n')
+    assert run() == ["None", "True True"]

@@ -34,6 +34,7 @@ from policy.deadline import DeadlineExceeded, call_with_deadline, keyring_timeou
 from policy.errors import ConfigError, KeyringUnavailable
 from policy.keyring_backend.flight import SingleFlight
 from policy.keyring_backend.misses import MissCache, cache_dir, miss_ttl
+from policy.keyring_backend.rules_hint import may_hold_rules
 from policy.keyring_backend.wrapped import WrapError, configured_wraps, load_wrapped
 from policy.keyring_failures import describe, explain_failure, unusable_reason
 from policy.redact import redact_url
@@ -199,16 +200,23 @@ class PolicyKeyring(KeyringBackend):
         return self._misses_value
 
     def _rule(self, service: str) -> ServiceRule | None:
-        """The per-index rule for `service`, or None when the settings cannot be read."""
+        """The per-index rule for `service`; None when no settings file holds a rule or the
+        settings cannot be read."""
         with self._lock:
             if not self._policy_loaded:
                 self._policy_loaded = True
+                try:
+                    cwd = Path.cwd() if self._cwd is None else self._cwd
+                except OSError:
+                    return None  # the working directory is gone: no project settings
+                if not may_hold_rules(self._env, cwd):
+                    return None  # no file has a `keyring` key: there is no rule to apply
                 # Deferred: pydantic and the settings cost start-up time that keyring users
                 # who never ask this backend must not pay.
                 from policy.keyring_backend.index_policy import IndexPolicy
 
                 try:
-                    self._policy = IndexPolicy.load(self._env, self._cwd)
+                    self._policy = IndexPolicy.load(self._env, cwd)
                 except ConfigError as error:
                     self._warn(f"keyring-policy ignores the per-index keyring settings: {error}")
         return None if self._policy is None else self._policy.rule(service)

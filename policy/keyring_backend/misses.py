@@ -15,11 +15,8 @@ backend call later, never a wrong answer, so no lock is taken.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -74,6 +71,10 @@ def miss_ttl(env: Mapping[str, str]) -> tuple[float, str | None]:
 
 def miss_key(service: str, username: str | None) -> str:
     """The hex SHA-256 naming one (service, username) in the file."""
+    # hashlib, json and tempfile are imported on first use: keyring imports this module in
+    # every program that uses keyring, and most never ask this backend anything.
+    import hashlib
+
     digest = hashlib.sha256(_KEY_PREFIX)
     digest.update(service.encode("utf-8", "surrogatepass"))
     digest.update(b"\0")
@@ -118,6 +119,8 @@ class MissCache:
             self._update(miss_key(service, username), None)
 
     def _read(self) -> dict[str, float]:
+        import json
+
         assert self._path is not None  # callers check
         try:
             with open(self._path, "rb") as file:
@@ -143,6 +146,8 @@ class MissCache:
         }
 
     def _update(self, key: str, expiry: float | None) -> None:
+        import json
+
         assert self._path is not None  # callers check
         now = self._clock()
         entries = {k: v for k, v in self._read().items() if now < v <= now + self._ttl}
@@ -158,6 +163,8 @@ class MissCache:
             log.debug("could not write the keyring miss cache %s: %s", self._path, error)
 
     def _write(self, text: str) -> None:
+        import tempfile
+
         assert self._path is not None  # callers check
         self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # mkstemp creates the file with mode 0600 in the same directory, so the rename is atomic.
