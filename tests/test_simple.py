@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
 import json
 from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from policy.errors import FetchError
-from policy.fetch import simple
-from policy.settings.models import IndexSettings, Settings
+from policy.errors import FetchError, PolicyError
+from policy.fetch import download, simple
+from policy.fetch.clients import client
+from policy.settings.models import AuthPolicy, IndexSettings, Settings
 
 HTML = """<!DOCTYPE html><html><body>
 <a href="../../packages/peerpkg-1.0-py3-none-any.whl#sha256=abc" data-requires-python="&gt;=3.8">
@@ -154,36 +156,6 @@ def test_newest_files() -> None:
     ]
 
 
-def test_download_is_atomic_and_checks_the_hash(tmp_path: Path) -> None:
-    data = b"wheel-bytes" * 100
-    digest = hashlib.sha256(data).hexdigest()
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=data)
-
-    progress = io.StringIO()
-    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
-        good = simple.ProjectFile("p-1.0.whl", "https://h/p-1.0.whl", {"sha256": digest})
-        path = simple.download(client, good, tmp_path, progress)
-        assert path.read_bytes() == data
-        assert "Downloaded p-1.0.whl" in progress.getvalue()
-        bad = simple.ProjectFile("q-1.0.whl", "https://h/q-1.0.whl", {"sha256": "00"})
-        with pytest.raises(FetchError, match="Hash mismatch"):
-            simple.download(client, bad, tmp_path, progress)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["p-1.0.whl"]
-
-
-def test_download_failure_leaves_nothing(tmp_path: Path) -> None:
-    with (
-        httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(401))) as client,
-        pytest.raises(FetchError, match="401"),
-    ):
-        simple.download(
-            client, simple.ProjectFile("p.whl", "https://h/p.whl"), tmp_path, io.StringIO()
-        )
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_json_roundtrip_of_html_page_content_type() -> None:
     request = httpx.Request("GET", "https://h/simple/p/")
     html = httpx.Response(200, text=HTML, headers={"Content-Type": "text/html"}, request=request)
@@ -208,7 +180,66 @@ def test_network_errors_become_fetch_errors_without_credentials(tmp_path: Path) 
             "is the index up and the URL right?"
         )
         with pytest.raises(FetchError, match="ConnectError"):
-            simple.download(
-                client, simple.ProjectFile("p.whl", "https://h/p.whl"), tmp_path, io.StringIO()
+            download.download(
+                client,
+                simple.ProjectFile("p-1.0.tar.gz", "https://h/p-1.0.tar.gz"),
+                tmp_path,
+                io.StringIO(),
+                project="p",
             )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_control_characters_in_a_reason_phrase_are_escaped() -> None:
+    # httpx keeps only ASCII of a reason phrase, which still leaves ESC and the C0 controls.
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(500, extensions={"reason_phrase": b"Oops\x1b[2J\rfake"})
+
+    with (
+        httpx.Client(transport=httpx.MockTransport(handler)) as client,
+        pytest.raises(FetchError) as error,
+    ):
+        simple.fetch_project(client, _settings("https://h/simple/"), "p")
+    assert str(error.value) == "Failed to fetch https://h/simple/p/: 500 Oops\\x1b[2J\\rfake"
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ab\n'),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(alphabet='[]{}"\\k', max_size=3), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@given(_JSON, st.integers(min_value=0, max_value=20), st.booleans())
+def test_json_depth_is_the_nesting_whatever_the_strings_hold(
+    value: object, limit: int, ascii_only: bool
+) -> None:
+    body = json.dumps(value, ensure_ascii=ascii_only).encode()
+    assert simple.json_depth(body) == _depth(value)
+    assert simple._nests_deeper(body, limit) == (_depth(value) > limit)
+
+
+def test_a_policy_error_raised_through_httpx_stays_itself() -> None:
+    # PolicyAuth raises its errors as httpx errors too; the fetcher must not relabel them.
+    settings = Settings(
+        indexes=(
+            IndexSettings(
+                name="i", url="https://h/simple/", default=True, authenticate=AuthPolicy.ALWAYS
+            ),
+        )
+    )
+    transport = httpx.MockTransport(lambda r: httpx.Response(200))
+    with client(settings, transport=transport, env={}) as http, pytest.raises(PolicyError) as error:
+        simple.fetch_project(http, settings, "p")
+    assert str(error.value) == "Missing credentials for https://h/simple/p/"

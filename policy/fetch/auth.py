@@ -32,6 +32,7 @@ from policy.fetch.flow import (
     same_origin,
 )
 from policy.fetch.http_errors import as_http_error
+from policy.fetch.limits import abandon, request_seconds
 from policy.settings.models import Settings
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class PolicyAuth(RequestFlow, httpx.Auth):
 
             sources = CredentialSources(env=self._env)
         self._sources = sources
+        self._request_seconds = request_seconds(self._env)
 
     # ------------------------------------------------------------------ the I/O drivers
 
@@ -114,6 +116,7 @@ class PolicyAuth(RequestFlow, httpx.Auth):
             request.read()
         flow = self.flow(request)
         result: Any = None
+        answered: httpx.Response | None = None
         try:
             while True:
                 try:
@@ -123,7 +126,9 @@ class PolicyAuth(RequestFlow, httpx.Auth):
                 except PolicyError as error:
                     raise as_http_error(error, request) from None
                 if isinstance(step, httpx.Request):
-                    result = yield step
+                    if answered is not None:
+                        abandon(answered, self._request_seconds)  # httpx reads it next
+                    result = answered = yield step
                 else:
                     result = self.perform_sync(step)
         finally:
@@ -136,6 +141,7 @@ class PolicyAuth(RequestFlow, httpx.Auth):
             await request.aread()
         flow = self.flow(request)
         result: Any = None
+        answered: httpx.Response | None = None
         try:
             while True:
                 try:
@@ -145,7 +151,9 @@ class PolicyAuth(RequestFlow, httpx.Auth):
                 except PolicyError as error:
                     raise as_http_error(error, request) from None
                 if isinstance(step, httpx.Request):
-                    result = yield step
+                    if answered is not None:
+                        abandon(answered, self._request_seconds)  # httpx reads it next
+                    result = answered = yield step
                 else:
                     result = await self._perform_async(step)
         finally:

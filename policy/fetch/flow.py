@@ -34,6 +34,7 @@ import httpx
 from policy.credentials.values import Credentials
 from policy.errors import IncompleteCredentials, MissingCredentials
 from policy.fetch.cache import CredentialsCache, ProbeGate, SingleFlight
+from policy.fetch.limits import redirect_limit
 from policy.index import match_index, search_indexes
 from policy.provenance import CredentialSource
 from policy.realm import normalize_url, realm_key, root_url
@@ -171,6 +172,7 @@ class RequestFlow:
             decide = decide_fn
         self._decide: DecideFn = decide
         self.follow_redirects = follow_redirects
+        self.max_redirects = redirect_limit(self._env)
         self.cache = CredentialsCache()
         self.cache.seed(search_indexes(settings), self._env)
         self.lookups: SingleFlight[Credentials] = SingleFlight()
@@ -199,7 +201,7 @@ class RequestFlow:
         hops = 0
         while True:
             response = yield from self._attempt(request)
-            if not self.follow_redirects or hops >= MAX_REDIRECTS:
+            if not self.follow_redirects or hops >= self.max_redirects:
                 return response
             following = redirect_request(request, response)
             if following is None:

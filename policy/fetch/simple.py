@@ -1,4 +1,4 @@
-"""The Simple API fetcher: project pages (PEP 691 JSON, PEP 503 HTML), file lists, downloads.
+"""The Simple API fetcher: project pages (PEP 691 JSON, PEP 503 HTML) and their file lists.
 
 Indexes are searched in priority order as uv's default strategy (`first-index`) does: a 404
 moves on to the next index (as do the codes an index lists in `ignore-error-codes`), a 401 or
@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import os
+import json
 import re
-import sys
-import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
-from typing import Any, TextIO
+from itertools import accumulate
+from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 import httpx
 
-from policy.errors import FetchError
+from policy import env as names
+from policy.errors import FetchError, PolicyError
+from policy.fetch.limits import PAGE_ENCODINGS, Deadline, Limits, bounded_body, exceeded
+from policy.fetch.untrusted import escape
 from policy.redact import redact_url, strip_credentials
 from policy.settings.models import IndexFormat, IndexSettings, Settings
 
@@ -147,20 +146,114 @@ def parse_html(text: str, base_url: str) -> tuple[ProjectFile, ...]:
     return tuple(files)
 
 
-def parse_page(response: httpx.Response) -> tuple[ProjectFile, ...]:
-    """The file list of a project page response, JSON or HTML by its content type."""
+_NOT_STRUCTURE = bytes(range(256)).translate(None, b'"[]{}')
+_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+_FAST_PASSES = 8
+
+
+def _brackets(body: bytes) -> bytes:
+    """The brackets of a JSON text outside its strings (C-speed byte operations only)."""
+    if b"\\" in body:
+        # `\\` first, so that what is left of `\"` is an escaped quote inside a string.
+        body = body.replace(b"\\\\", b"").replace(b'\\"', b"")
+    # Dropping a pair of adjacent quotes keeps every bracket on its side of the strings.
+    plain = body.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in plain:
+        plain = b"".join(plain.split(b'"')[::2])
+    return plain
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply a JSON text nests arrays and objects, without parsing it (linear time)."""
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, _brackets(body))), default=0)
+
+
+def _nests_deeper(body: bytes, limit: int) -> bool:
+    brackets = _brackets(body)
+    # Real pages nest about four deep: peeling the innermost pairs a few times empties them
+    # at C speed. Each pass peels at least one level and at most two.
+    peeled = brackets
+    for passes in range(1, _FAST_PASSES + 1):
+        peeled = peeled.replace(b"[]", b"").replace(b"{}", b"")
+        if not peeled:
+            if 2 * passes <= limit:
+                return False
+            break
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > limit
+
+
+def _load_json(body: bytes, url: str, nesting: int) -> Any:
+    if _nests_deeper(body, nesting):
+        raise exceeded(
+            "Project page nested too deeply",
+            url,
+            f"{nesting} levels",
+            names.KEYRING_POLICY_MAX_NESTING,
+        )
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise exceeded(
+            "Project page nested too deeply",
+            url,
+            "what the JSON parser can hold",
+            names.KEYRING_POLICY_MAX_NESTING,
+        ) from None
+
+
+def parse_page(
+    response: httpx.Response, body: bytes | None = None, limits: Limits | None = None
+) -> tuple[ProjectFile, ...]:
+    """The file list of a project page response, JSON or HTML by its content type.
+
+    `body` is the page as read under the bounds (default: the response's content).
+    """
+    content = response.content if body is None else body
+    bounds = Limits() if limits is None else limits
     content_type = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
     base = strip_credentials(str(response.url))
     if content_type == SIMPLE_JSON or content_type.endswith("+json"):
         try:
-            return parse_json(response.json(), base)
+            return parse_json(_load_json(content, base, bounds.nesting), base)
         except ValueError as error:
             raise FetchError(
                 f"Invalid JSON project page at {redact_url(base)}",
                 status=response.status_code,
                 url=base,
             ) from error
-    return parse_html(response.text, base)
+    return parse_html(content.decode(response.encoding or "utf-8", errors="replace"), base)
+
+
+def get_page(client: httpx.Client, url: str, limits: Limits) -> tuple[httpx.Response, bytes]:
+    """GET a project page under the bounds: the (closed) response and its decoded body.
+
+    The body of an error response is not read: only its status and reason are used.
+    """
+    deadline = Deadline(limits.request_seconds, names.KEYRING_POLICY_REQUEST_TIMEOUT)
+    headers = {"Accept": ACCEPT, "Accept-Encoding": PAGE_ENCODINGS}
+    with client.stream("GET", url, headers=headers) as response:
+        if response.is_redirect:
+            # The flow followed as many hops as it may and this is one more.
+            raise exceeded(
+                "Too many redirects",
+                url,
+                f"{limits.redirects} redirects",
+                names.KEYRING_POLICY_MAX_REDIRECTS,
+            )
+        if not response.is_success:
+            return response, b""
+        body = b"".join(
+            bounded_body(
+                response,
+                wire_limit=limits.page_bytes,
+                wire_variable=names.KEYRING_POLICY_MAX_PAGE_BYTES,
+                body_limit=limits.decompressed_bytes,
+                body_variable=names.KEYRING_POLICY_MAX_DECOMPRESSED_BYTES,
+                deadline=deadline,
+                what="Project page",
+            )
+        )
+    return response, body
 
 
 def _sent_credentials(request: httpx.Request) -> tuple[bool, bool]:
@@ -182,21 +275,21 @@ def failure_hint(index_url: str, response: httpx.Response) -> str:
     """A hint that tells missing credentials from wrong ones (uv gives the same for both)."""
     shown = redact_url(index_url)
     sent, with_password = _sent_credentials(response.request)
-    status = response.status_code
+    status, reason = response.status_code, escape(response.reason_phrase)
     if not sent:
         return (
             f"An index URL ({shown}) could not be queried due to a lack of valid "
-            f"authentication credentials ({status} {response.reason_phrase}): no credentials "
+            f"authentication credentials ({status} {reason}): no credentials "
             "were sent; provide them in the index URL, UV_INDEX_<NAME>_USERNAME / _PASSWORD, "
             "netrc, the credentials file or the keyring"
         )
     if not with_password:
         return (
-            f"An index ({shown}) returned {status} {response.reason_phrase}: a username was "
+            f"An index ({shown}) returned {status} {reason}: a username was "
             "sent without a password; no allowed source had the password for it"
         )
     return (
-        f"An index ({shown}) returned {status} {response.reason_phrase}: the credentials "
+        f"An index ({shown}) returned {status} {reason}: the credentials "
         "that were sent were rejected; check that the index URL is correct and the "
         "credentials are valid"
     )
@@ -217,24 +310,29 @@ def _continues(index: IndexSettings, status: int) -> bool:
     return status == 404 or status in (index.ignore_error_codes or ())
 
 
-def fetch_project(client: httpx.Client, settings: Settings, project: str) -> ProjectPage:
+def fetch_project(
+    client: httpx.Client, settings: Settings, project: str, limits: Limits | None = None
+) -> ProjectPage:
     """The project page from the first index that has it (uv's `first-index` strategy)."""
+    bounds = Limits() if limits is None else limits
     indexes = simple_indexes(settings)
     last: tuple[str, httpx.Response] | None = None
     for index in indexes:
         index_url = strip_credentials(index.url)
         url = project_url(index.url, project)
         try:
-            response = client.get(url, headers={"Accept": ACCEPT})
+            response, body = get_page(client, url, bounds)
+        except PolicyError:
+            raise  # ours, even when raised through httpx as an `httpx.HTTPError` too
         except httpx.HTTPError as error:
-            raise _network_failure(url, error) from error
+            raise network_failure(url, error) from error
         if response.is_success:
             return ProjectPage(
                 normalize(project),
                 index_url,
                 strip_credentials(str(response.url)),
                 response.status_code,
-                parse_page(response),
+                parse_page(response, body, bounds),
             )
         last = (index_url, response)
         if _continues(index, response.status_code):
@@ -246,7 +344,7 @@ def fetch_project(client: httpx.Client, settings: Settings, project: str) -> Pro
     raise _failure(project_url(index_url, project), index_url, response)
 
 
-def _network_failure(url: str, error: httpx.HTTPError) -> FetchError:
+def network_failure(url: str, error: httpx.HTTPError) -> FetchError:
     # httpx's message may quote the URL as given (with credentials): show only the type.
     shown = redact_url(strip_credentials(url))
     what = _NETWORK_FAILURES.get(type(error).__name__, type(error).__name__)
@@ -261,8 +359,8 @@ _NETWORK_FAILURES = {
 
 
 def _failure(url: str, index_url: str, response: httpx.Response) -> FetchError:
-    status = response.status_code
-    message = f"Failed to fetch {redact_url(url)}: {status} {response.reason_phrase}"
+    status, reason = response.status_code, escape(response.reason_phrase)
+    message = f"Failed to fetch {redact_url(url)}: {status} {reason}"
     if status in (401, 403):
         message += f"\n  hint: {failure_hint(index_url, response)}"
     return FetchError(message, status=status, url=redact_url(url))
@@ -293,82 +391,14 @@ def newest_files(page: ProjectPage) -> tuple[ProjectFile, ...]:
     return tuple(f for f in candidates if keys[f.filename] == best)
 
 
-def _human(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
-
-
-def download(
-    client: httpx.Client, file: ProjectFile, dest: Path, progress: TextIO | None = None
-) -> Path:
-    """Download `file` into `dest` atomically (temporary file, hash check, rename)."""
-    out = sys.stderr if progress is None else progress
-    dest.mkdir(parents=True, exist_ok=True)
-    name = os.path.basename(file.filename)
-    if not name or name in (".", ".."):
-        raise FetchError(f"Refusing to write a file named {name!r}")
-    target = dest / name
-    algorithm = next((a for a in ("sha256", "sha512", "sha384") if a in file.hashes), None)
-    digest = hashlib.new(algorithm) if algorithm else None
-    interactive = out.isatty()
-    fd, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=dest)
-    try:
-        with os.fdopen(fd, "wb") as sink, client.stream("GET", file.url) as response:
-            if not response.is_success:
-                raise FetchError(
-                    f"Failed to download {redact_url(file.url)}: {response.status_code} "
-                    f"{response.reason_phrase}",
-                    status=response.status_code,
-                    url=redact_url(file.url),
-                )
-            total = int(response.headers.get("Content-Length", "0") or 0)
-            done = 0
-            for chunk in response.iter_bytes():
-                sink.write(chunk)
-                done += len(chunk)
-                if digest is not None:
-                    digest.update(chunk)
-                if interactive:
-                    of = f"/{_human(total)}" if total else ""
-                    out.write(f"\rDownloading {name}: {_human(done)}{of}")
-                    out.flush()
-        if (
-            digest is not None
-            and algorithm is not None
-            and (digest.hexdigest() != file.hashes[algorithm].lower())
-        ):
-            raise FetchError(f"Hash mismatch for {redact_url(file.url)} ({algorithm})")
-        os.replace(temp_name, target)
-    except httpx.HTTPError as error:
-        Path(temp_name).unlink(missing_ok=True)
-        raise _network_failure(file.url, error) from error
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    out.write(("\r" if interactive else "") + f"Downloaded {name} ({_human(done)})\n")
-    out.flush()
-    return target
-
-
-def download_all(
-    client: httpx.Client, files: Iterable[ProjectFile], dest: Path, progress: TextIO | None = None
-) -> list[Path]:
-    """Download each file in turn."""
-    return [download(client, file, dest, progress) for file in files]
-
-
 __all__ = [
     "ACCEPT",
     "ProjectFile",
     "ProjectPage",
-    "download",
-    "download_all",
     "failure_hint",
     "fetch_project",
+    "get_page",
+    "json_depth",
     "newest_files",
     "normalize",
     "parse_html",

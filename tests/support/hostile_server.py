@@ -68,10 +68,18 @@ def send(
     handler.wfile.write(body)
 
 
-def stream_gzip(handler: BaseHTTPRequestHandler, total: int | None, content_type: str) -> None:
+def stream_gzip(
+    handler: BaseHTTPRequestHandler,
+    total: int | None,
+    content_type: str,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> None:
     """A gzip body of `total` zero bytes (None: endless), compressed while it is sent."""
-    handler.send_response(200)
+    handler.send_response(status)
     handler.send_header("Content-Type", content_type)
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
     handler.send_header("Content-Encoding", "gzip")
     handler.send_header("Connection", "close")
     handler.end_headers()

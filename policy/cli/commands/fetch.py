@@ -1,4 +1,9 @@
-"""`keyring-policy fetch PROJECT [--download] [--dest DIR]`: the Simple API through the policy."""
+"""`keyring-policy fetch PROJECT [--download] [--dest DIR]`: the Simple API through the policy.
+
+Everything the index sends is untrusted: names are printed with control characters escaped,
+downloads are checked (`policy.fetch.download`) and every response is bounded
+(`policy.fetch.limits`, set through `KEYRING_POLICY_*` variables).
+"""
 
 from __future__ import annotations
 
@@ -38,27 +43,46 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="where downloads go (default: a temporary directory, removed)",
     )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace a file in --dest that has the same name but different content",
+    )
+    parser.add_argument(
+        "--require-hashes",
+        action="store_true",
+        help="refuse a file for which the index gives no sha256, sha384 or sha512 hash",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Fetch the page (and files); print the result. Failures raise `PolicyError` (exit 1)."""
     from policy.fetch.clients import client, policy_auth
-    from policy.fetch.simple import download_all, fetch_project, newest_files
+    from policy.fetch.download import Downloaded, Outcome, download_all
+    from policy.fetch.limits import Limits
+    from policy.fetch.simple import fetch_project, newest_files
+    from policy.fetch.untrusted import escape
 
     settings = load_settings(args)
+    limits = Limits.from_env(os.environ)
     with client(settings, env=os.environ) as http:
-        page = fetch_project(http, settings, args.project)
-        downloaded: list[str] = []
+        page = fetch_project(http, settings, args.project, limits)
+        results: list[Downloaded] = []
         if args.download:
             files = newest_files(page)
+            options: dict[str, Any] = {
+                "project": args.project,
+                "limits": limits,
+                "overwrite": args.overwrite,
+                "require_hashes": args.require_hashes,
+            }
             if args.dest is not None:
-                paths = download_all(http, files, Path(args.dest))
-                downloaded = [path.name for path in paths]
+                results = download_all(http, files, Path(args.dest), **options)
             else:
                 with tempfile.TemporaryDirectory(prefix="keyring-policy-") as temp:
-                    paths = download_all(http, files, Path(temp))
-                    downloaded = [path.name for path in paths]
+                    results = download_all(http, files, Path(temp), **options)
         stored = list(policy_auth(http).stored)
+    downloaded = [result.name for result in results]
     payload: dict[str, Any] = {
         "project": page.project,
         "index": page.index,
@@ -66,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
         "files": [file.filename for file in page.files],
         "downloaded": downloaded,
         "stored": stored,
+        "unverified": [result.name for result in results if not result.verified],
+        "already_there": [r.name for r in results if r.outcome is Outcome.ALREADY_THERE],
     }
     if args.format == "json":
         print_json(payload)
@@ -73,9 +99,14 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     out.write(f"{page.project}: {len(page.files)} file(s) from {page.index} ({page.status})\n")
     for name in payload["files"]:
-        out.write(f"  {name}\n")
-    for name in downloaded:
-        out.write(f"downloaded {name}\n")
+        out.write(f"  {escape(name)}\n")
+    for result in results:
+        what = "already there" if result.outcome is Outcome.ALREADY_THERE else "downloaded"
+        out.write(f"{what} {result.name}\n")
+        if not result.verified:
+            out.write(
+                f"unverified {result.name}: the index gives no sha256, sha384 or sha512 hash\n"
+            )
     for entry in stored:
         out.write(f"stored credentials for {entry['username']} under {entry['service']}\n")
     return 0

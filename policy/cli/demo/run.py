@@ -28,7 +28,8 @@ from policy.decision import decide
 from policy.env import index_password_var, index_username_var
 from policy.errors import PolicyError
 from policy.fetch.clients import client, policy_auth
-from policy.fetch.simple import download_all, fetch_project, newest_files
+from policy.fetch.download import download_all
+from policy.fetch.simple import fetch_project, newest_files
 from policy.settings.models import Overrides, Settings
 from policy.settings.origins import load_settings
 
@@ -222,7 +223,11 @@ class Demo:
                 with client(settings, env=env, sources=sources) as http:
                     page = fetch_project(http, settings, PROJECT)
                     download_all(
-                        http, newest_files(page), directory / "downloads", progress=io.StringIO()
+                        http,
+                        newest_files(page),
+                        directory / "downloads",
+                        progress=io.StringIO(),
+                        project=PROJECT,
                     )
                     outcome.stored = list(policy_auth(http).stored)
             except PolicyError as error:
