@@ -8,6 +8,7 @@ address-space limit set in the child, so an unbounded read fails the test as a M
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -311,3 +312,27 @@ def test_a_gzip_bomb_on_a_401_before_the_retry_is_dropped(
     assert result.code == 0, result.stderr
     assert json.loads(result.stdout)["files"] == [WHEEL]
     assert PASSWORD not in result.stdout + result.stderr
+
+
+def test_a_page_of_tiny_objects_is_refused_before_parsing(
+    index: HostileIndex, tmp_path: Path
+) -> None:
+    # 60 MB of `{}` (gzip: under 1 MB sent) is under the size bounds; parsed: 20 million dicts.
+    body = gzip.compress(b'{"files": [' + b"{}," * 20_000_000 + b"{}]}", 1)
+    index.route(
+        "/simple/peerpkg/",
+        lambda h: send(h, body, SIMPLE_JSON, headers={"Content-Encoding": "gzip"}),
+    )
+    result = fetch(index, tmp_path, memory=True)
+    assert result.code == 1, result.stderr
+    assert "Project page lists too many files" in result.stderr
+    assert "more than 100000 files" in result.stderr and "KEYRING_POLICY_MAX_FILES" in result.stderr
+
+
+def test_an_html_page_with_too_many_anchors_is_refused(index: HostileIndex, tmp_path: Path) -> None:
+    anchors = "".join(f'<a href="/f/{n}">peerpkg-1.{n}.tar.gz</a>' for n in range(11))
+    index.route("/simple/peerpkg/", _sender(anchors.encode(), "text/html"))
+    assert fetch(index, tmp_path, KEYRING_POLICY_MAX_FILES="11").code == 0
+    result = fetch(index, tmp_path, KEYRING_POLICY_MAX_FILES="10")
+    assert result.code == 1
+    assert "lists too many files" in result.stderr and "more than 10 files" in result.stderr

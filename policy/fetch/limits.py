@@ -37,6 +37,7 @@ class Limits:
     page_bytes: int = 32 * MiB
     decompressed_bytes: int = 64 * MiB
     nesting: int = 64
+    files: int = 100_000
     request_seconds: float = 120.0
     redirects: int = 10
     download_bytes: int = 4096 * MiB
@@ -52,6 +53,7 @@ class Limits:
                 env, names.KEYRING_POLICY_MAX_DECOMPRESSED_BYTES, default.decompressed_bytes
             ),
             nesting=_integer(env, names.KEYRING_POLICY_MAX_NESTING, default.nesting),
+            files=_integer(env, names.KEYRING_POLICY_MAX_FILES, default.files),
             request_seconds=_seconds(
                 env, names.KEYRING_POLICY_REQUEST_TIMEOUT, default.request_seconds
             ),

@@ -146,13 +146,17 @@ def parse_html(text: str, base_url: str) -> tuple[ProjectFile, ...]:
     return tuple(files)
 
 
-_NOT_STRUCTURE = bytes(range(256)).translate(None, b'"[]{}')
+_NOT_STRUCTURE = bytes(range(256)).translate(None, b'"[]{},')
 _DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 _FAST_PASSES = 8
+# Per file of a real page: its object and the hashes and metadata objects in it, and about a
+# dozen values. Beyond these, a page is an attempt to fill memory with tiny objects.
+_CONTAINERS_PER_FILE = 4
+_VALUES_PER_FILE = 32
 
 
-def _brackets(body: bytes) -> bytes:
-    """The brackets of a JSON text outside its strings (C-speed byte operations only)."""
+def _structure(body: bytes) -> bytes:
+    """The brackets and commas of a JSON text outside its strings (C-speed byte operations)."""
     if b"\\" in body:
         # `\\` first, so that what is left of `\"` is an escaped quote inside a string.
         body = body.replace(b"\\\\", b"").replace(b'\\"', b"")
@@ -165,11 +169,11 @@ def _brackets(body: bytes) -> bytes:
 
 def json_depth(body: bytes) -> int:
     """How deeply a JSON text nests arrays and objects, without parsing it (linear time)."""
-    return max(accumulate(map(_DEPTH_STEP.__getitem__, _brackets(body))), default=0)
+    brackets = _structure(body).translate(None, b",")
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
 
 
-def _nests_deeper(body: bytes, limit: int) -> bool:
-    brackets = _brackets(body)
+def _nests_deeper(brackets: bytes, limit: int) -> bool:
     # Real pages nest about four deep: peeling the innermost pairs a few times empties them
     # at C speed. Each pass peels at least one level and at most two.
     peeled = brackets
@@ -182,12 +186,27 @@ def _nests_deeper(body: bytes, limit: int) -> bool:
     return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > limit
 
 
-def _load_json(body: bytes, url: str, nesting: int) -> Any:
-    if _nests_deeper(body, nesting):
+def _too_many_files(url: str, limit: int) -> FetchError:
+    return exceeded(
+        "Project page lists too many files", url, f"{limit} files", names.KEYRING_POLICY_MAX_FILES
+    )
+
+
+def _load_json(body: bytes, url: str, limits: Limits) -> Any:
+    """Parse a JSON page once its shape is known to fit the bounds (memory, recursion)."""
+    structure = _structure(body)
+    brackets = structure.translate(None, b",")
+    values = len(structure) - len(brackets)
+    if (
+        len(brackets) // 2 > _CONTAINERS_PER_FILE * limits.files + 64
+        or values > _VALUES_PER_FILE * limits.files + 64
+    ):
+        raise _too_many_files(url, limits.files)
+    if _nests_deeper(brackets, limits.nesting):
         raise exceeded(
             "Project page nested too deeply",
             url,
-            f"{nesting} levels",
+            f"{limits.nesting} levels",
             names.KEYRING_POLICY_MAX_NESTING,
         )
     try:
@@ -214,13 +233,16 @@ def parse_page(
     base = strip_credentials(str(response.url))
     if content_type == SIMPLE_JSON or content_type.endswith("+json"):
         try:
-            return parse_json(_load_json(content, base, bounds.nesting), base)
+            return parse_json(_load_json(content, base, bounds), base)
         except ValueError as error:
             raise FetchError(
                 f"Invalid JSON project page at {redact_url(base)}",
                 status=response.status_code,
                 url=base,
             ) from error
+    # Every file is an anchor: more `<a` than files allowed is refused before parsing.
+    if content.count(b"<a") + content.count(b"<A") > bounds.files:
+        raise _too_many_files(base, bounds.files)
     return parse_html(content.decode(response.encoding or "utf-8", errors="replace"), base)
 
 
