@@ -286,7 +286,8 @@ def test_settings_come_from_the_working_directory(
 def test_unreadable_settings_warn_once_and_leave_the_policy_out(
     tmp_path: Path, isolated_env: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    (tmp_path / "uv.toml").write_text(f'[[index]]\nurl = "{PRIVATE}"\nkeyring = "sometimes"\n')
+    url = PRIVATE.replace("http://", f"http://alice:{SECRET}@")
+    (tmp_path / "uv.toml").write_text(f'[[index]]\nurl = "{url}"\nkeyring = "sometimes"\n')
     ring = keyring_rings.MemoryRing()
     ring.entries[(PRIVATE, "alice")] = SECRET
     plugin = PolicyKeyring(ring, env=isolated_env, cwd=tmp_path)

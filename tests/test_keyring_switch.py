@@ -12,6 +12,7 @@ import pytest
 from policy.cli.main import main
 from policy.keyring_backend.switch import BACKUP_NAME
 from policy.keyring_backend.wrapped import BACKEND_CLASS, configured_wraps
+from tests.support.services import PASSWORD as SECRET
 
 PLAINTEXT = "keyrings.alt.file.PlaintextKeyring"
 
@@ -151,3 +152,24 @@ def test_the_environment_overrides_the_file(
     assert capsys.readouterr().out == (
         f"keyring-policy's backend is enabled (by PYTHON_KEYRING_BACKEND); wraps {PLAINTEXT}\n"
     )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        f"token = {SECRET}\n",
+        f"[backend]\npassword = {SECRET}\nnot an option {SECRET}\n",
+        f"[backend]\nx = 1\nx = {SECRET}\n",
+        f"[backend]\n[backend]\ny = {SECRET}\n",
+    ],
+)
+def test_a_broken_config_file_never_shows_its_values(
+    config_file: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    config_file.parent.mkdir(parents=True)
+    config_file.write_text(content)
+    for command in ("enable", "disable", "status"):
+        assert main(["keyring", command]) == 2
+        captured = capsys.readouterr()
+        assert "cannot be read" in captured.err
+        assert SECRET not in captured.out + captured.err
