@@ -37,6 +37,10 @@ KEYRING_POLICY_TIMEOUT = "KEYRING_POLICY_TIMEOUT"
 
 DEFAULT_KEYRING_TIMEOUT = 15.0
 
+KEYRING_POLICY_ALLOW_PLAINTEXT = "KEYRING_POLICY_ALLOW_PLAINTEXT"
+"""Set (`1`) together with `keyring = "store"` on an index: store there even when the keyring
+backend keeps passwords in plain or merely encoded text."""
+
 # The opt-in keyring plugin (`policy.keyring_backend`).
 PYTHON_KEYRING_BACKEND = "PYTHON_KEYRING_BACKEND"
 """keyring's own choice of backend class (`module.Class`)."""

@@ -57,7 +57,16 @@ CredentialStoreError = CredentialsFileError
 class FetchError(PolicyError):
     """An index or file URL answered with an error status; the message names the redacted URL."""
 
-    def __init__(self, message: str, *, status: int | None = None, url: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        url: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.url = url
+        self.hint = hint
+        """What to do about it, when there is something to say (also in the message)."""

@@ -83,6 +83,7 @@ class StandInSources:
     held: set[tuple[str | None, str]] = field(default_factory=set)
     finds: list[tuple[str, str | None]] = field(default_factory=list)
     stores: list[tuple[str | None, str | None]] = field(default_factory=list)
+    stored_in: str | None = "tests.StandIn"
 
     def find(self, decision: Any, username: str | None = None) -> Credentials | None:
         self.finds.append((decision.url, username))
@@ -501,7 +502,16 @@ def test_real_policy_stores_env_credentials_only_with_native_auth() -> None:
     env = {"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": PASSWORD}
     for features, stored in (
         (frozenset(), []),
-        (frozenset({"native-auth"}), [{"service": f"uv-credentials:{INDEX}", "username": "alice"}]),
+        (
+            frozenset({"native-auth"}),
+            [
+                {
+                    "service": f"uv-credentials:{INDEX}",
+                    "username": "alice",
+                    "backend": "tests.StandIn",
+                }
+            ],
+        ),
     ):
         settings = Settings(
             keyring_provider=KeyringProvider.NATIVE,

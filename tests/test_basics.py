@@ -200,3 +200,15 @@ def test_config_names_the_implicit_default(
     assert isinstance(data, dict) and data["implicit_default"] == "https://pypi.org/simple"
     assert cli.main(["--directory", str(tmp_path), "config"]) == 0
     assert "the implicit default, searched last" in capsys.readouterr().out
+
+
+def test_unknown_index_key_warning_masks_a_quoted_key(tmp_path: Path) -> None:
+    (tmp_path / "uv.toml").write_text(
+        "[[index]]\n"
+        'url = "https://pkgs.example.com/simple/"\n'
+        f'"https://alice:{SECRET}@pkgs.example.com/" = 1\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(Overrides(), ISOLATED, tmp_path)
+    assert len(settings.warnings) == 1
+    assert SECRET not in settings.warnings[0] and "alice:****@" in settings.warnings[0]

@@ -15,12 +15,14 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from policy.credentials.backends.base import KeyringBackend, LookupStatus, keyring_timeout
+from policy.credentials.backends.safety import PLAINTEXT_FIX, BackendSafety, plaintext_allowed
 from policy.credentials.credentials_file import CredentialsFile
 from policy.credentials.netrc_file import NetrcSource
 from policy.credentials.values import Credentials
 from policy.errors import CredentialsFileError, KeyringUnavailable
 from policy.provenance import CredentialSource
 from policy.redact import redact_url
+from policy.settings.models import IndexSettings
 
 log = logging.getLogger("policy.credentials.lookup")
 
@@ -55,6 +57,8 @@ class DecisionLike(Protocol):
     def keyring_lookups(self) -> Sequence[KeyringLookupLike]: ...
     @property
     def store_service(self) -> str | None: ...
+    @property
+    def index(self) -> IndexSettings | None: ...
     def may_store(self, source: CredentialSource, username: str | None, password: bool) -> bool: ...
 
 
@@ -88,6 +92,8 @@ class CredentialSources:
         self._store = store
         self._store_broken = False
         self._warned: set[str] = set()
+        self.stored_in: str | None = None
+        """`module.Class` of the backend the last store went to (for the fetch's report)."""
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ parts
@@ -237,8 +243,20 @@ class CredentialSources:
             return None
         if not decision.may_store(credentials.source, credentials.username, True):
             return None
+        backend = self.backend("native")
         try:
-            self.backend("native").set(service, credentials.username, credentials.password)
+            label, safety = backend.where_stored()
+            if safety is BackendSafety.PLAINTEXT and not plaintext_allowed(
+                decision.index.keyring if decision.index is not None else None, self._env
+            ):
+                self._warn_once(
+                    "store:plaintext",
+                    f"Credentials for {redact_url(decision.url)} were not stored: the keyring "
+                    f"backend `{label}` keeps passwords in plain or merely encoded text in a "
+                    f"file; {PLAINTEXT_FIX}",
+                )
+                return None
+            backend.set(service, credentials.username, credentials.password)
         except KeyringUnavailable as error:
             self._warn_once(
                 "store:native",
@@ -246,7 +264,12 @@ class CredentialSources:
                 f"keyring: {error}; {_DISABLE_HINT}",
             )
             return None
+        self.stored_in = label
         log.info(
-            "Stored credentials for %s@%s in the system keyring", credentials.username, service
+            "Stored credentials for %s under `%s` in %s%s",
+            credentials.username,
+            service,
+            label,
+            " (plain text, as opted in)" if safety is BackendSafety.PLAINTEXT else "",
         )
         return service

@@ -9,6 +9,7 @@ in a worker thread, so the event loop never blocks.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncGenerator, Generator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +72,12 @@ class PolicyAuth(RequestFlow, httpx.Auth):
 
     # ------------------------------------------------------------------ the I/O drivers
 
+    def keyring_command_found(self) -> bool:
+        """Whether the `keyring` command is on this environment's PATH, as the provider looks."""
+        import shutil
+
+        return shutil.which("keyring", path=self._env.get("PATH", os.defpath)) is not None
+
     def _find(self, step: Lookup) -> Credentials | None:
         return self._sources.find(step.decision, step.username)
 
@@ -78,7 +85,10 @@ class PolicyAuth(RequestFlow, httpx.Auth):
         credentials = step.credentials
         try:
             if self._sources.keyring_holds(step.decision, credentials):
-                log.debug("the keyring already holds these credentials; nothing stored")
+                log.info(
+                    "Not stored: the keyring already holds these credentials for %s",
+                    step.decision.store_service,
+                )
                 return
             service = self._sources.store(step.decision, credentials)
         except PolicyError as error:
@@ -86,7 +96,13 @@ class PolicyAuth(RequestFlow, httpx.Auth):
             return
         if service is not None and credentials.username is not None:
             with self._store_lock:
-                self.stored.append({"service": service, "username": credentials.username})
+                self.stored.append(
+                    {
+                        "service": service,
+                        "username": credentials.username,
+                        "backend": self._sources.stored_in or "unknown",
+                    }
+                )
 
     def perform_sync(self, step: Lookup | Store | Wait) -> Credentials | None:
         """Carry out one step in the calling thread (the sync drivers, httpx and requests)."""

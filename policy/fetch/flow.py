@@ -34,6 +34,7 @@ import httpx
 from policy.credentials.values import Credentials
 from policy.errors import IncompleteCredentials, MissingCredentials
 from policy.fetch.cache import CredentialsCache, ProbeGate, SingleFlight
+from policy.fetch.hints import SENT_EXTENSION, Sent
 from policy.fetch.limits import redirect_limit
 from policy.index import match_index, search_indexes
 from policy.provenance import CredentialSource
@@ -143,8 +144,10 @@ def redirect_request(request: httpx.Request, response: httpx.Response) -> httpx.
         content = b""
     else:
         content = request.read()
+    # What was sent on the last hop is not what this hop sends (the flow records that anew).
+    extensions = {k: v for k, v in request.extensions.items() if k != SENT_EXTENSION}
     return httpx.Request(
-        method, url, headers=headers, content=content or None, extensions=request.extensions
+        method, url, headers=headers, content=content or None, extensions=extensions
     )
 
 
@@ -277,6 +280,10 @@ class RequestFlow:
                 self._headers.clear()
             self._headers[key] = header
         request.headers["Authorization"] = header
+        # Provenance travels with the request, for the hint if the index refuses it.
+        request.extensions[SENT_EXTENSION] = Sent(
+            credentials.source, credentials.password_value is not None, credentials.username
+        )
 
     @staticmethod
     def _lookup_key(decision: Decision, url: str, username: str | None) -> tuple[str, str | None]:

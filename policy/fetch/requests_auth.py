@@ -42,7 +42,7 @@ class PolicyRequestsAuth(AuthBase):
     """Authenticate every request of a `requests.Session` as `settings` and the policy say.
 
     `env`, `sources`, `follow_redirects` and `decide` are `PolicyAuth`'s; `stored` lists
-    `{"service", "username"}` of what was stored in this process. Safe to share between
+    `{"service", "username", "backend"}` of what was stored in this process. Safe to share between
     threads: each request gets its own exchange, and lookups are made once per key.
     """
 
@@ -65,7 +65,7 @@ class PolicyRequestsAuth(AuthBase):
 
     @property
     def stored(self) -> list[dict[str, str]]:
-        """What was stored in the keyring by this process: service and username, never more."""
+        """What was stored in the keyring by this process: service, username and the backend."""
         return self.policy.stored
 
     def __repr__(self) -> str:

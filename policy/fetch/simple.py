@@ -25,7 +25,7 @@ from policy.errors import FetchError, PolicyError
 from policy.fetch.limits import PAGE_ENCODINGS, Deadline, Limits, bounded_body, exceeded
 from policy.fetch.untrusted import escape
 from policy.redact import redact_url, strip_credentials
-from policy.settings.models import IndexFormat, IndexSettings, Settings
+from policy.settings.models import IndexFormat, IndexSettings, KeyringProvider, Settings
 
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 SIMPLE_HTML = "application/vnd.pypi.simple.v1+html"
@@ -359,11 +359,11 @@ def fetch_project(
         last = (index_url, response)
         if _continues(index, response.status_code):
             continue
-        raise _failure(project_url(index_url, project), index_url, response)
+        raise _failure(project_url(index_url, project), index_url, response, client, settings)
     if last is None:
         raise FetchError(f"No index to search for `{project}`", status=None)
     index_url, response = last
-    raise _failure(project_url(index_url, project), index_url, response)
+    raise _failure(project_url(index_url, project), index_url, response, client, settings)
 
 
 def network_failure(url: str, error: httpx.HTTPError) -> FetchError:
@@ -380,12 +380,42 @@ _NETWORK_FAILURES = {
 }
 
 
-def _failure(url: str, index_url: str, response: httpx.Response) -> FetchError:
+def _failure(
+    url: str, index_url: str, response: httpx.Response, client: httpx.Client, settings: Settings
+) -> FetchError:
     status, reason = response.status_code, escape(response.reason_phrase)
     message = f"Failed to fetch {redact_url(url)}: {status} {reason}"
+    hint = None
     if status in (401, 403):
-        message += f"\n  hint: {failure_hint(index_url, response)}"
-    return FetchError(message, status=status, url=redact_url(url))
+        hint = _hint(url, index_url, response, client, settings)
+        message += f"\n  hint: {hint}"
+    return FetchError(message, status=status, url=redact_url(url), hint=hint)
+
+
+def _hint(
+    url: str, index_url: str, response: httpx.Response, client: httpx.Client, settings: Settings
+) -> str:
+    """The hint from the decision and what was sent; a client without `PolicyAuth` that set
+    its own header gets the hint that only tells missing from wrong credentials."""
+    from policy.decision import decide
+    from policy.fetch.auth import PolicyAuth
+    from policy.fetch.hints import SENT_EXTENSION, Facts, Sent
+    from policy.fetch.hints import failure_hint as hint_from
+
+    sent = response.request.extensions.get(SENT_EXTENSION)
+    auth = client.auth
+    if not isinstance(auth, PolicyAuth) or (
+        not isinstance(sent, Sent) and "Authorization" in response.request.headers
+    ):
+        return failure_hint(index_url, response)
+    sent_username = sent.username if isinstance(sent, Sent) else None
+    decision = decide(settings, url, sent_username)
+    known = bool(sent_username) or any(lookup.username for lookup in decision.keyring_lookups)
+    command = (
+        auth.keyring_command_found() if decision.provider is KeyringProvider.SUBPROCESS else None
+    )
+    facts = Facts(response.status_code, sent if isinstance(sent, Sent) else None, known, command)
+    return hint_from(decision, facts)
 
 
 def _version_key(filename: str, project: str) -> tuple[Any, ...]:

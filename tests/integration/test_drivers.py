@@ -355,7 +355,10 @@ def test_behaviour(
         assert seen == list(scenario.seen)
     if scenario.gets is not None:
         assert keyring.gets == scenario.gets
-    assert stored == [{"service": fill(s), "username": USER} for s in scenario.stored]
+    assert stored == [
+        {"service": fill(s), "username": USER, "backend": "CountingKeyring"}
+        for s in scenario.stored
+    ]
     for service in scenario.stored:
         held = keyring.inner.get(fill(service), USER).credentials
         assert held is not None and held.password_value == PASSWORD

@@ -745,7 +745,13 @@ def test_seed_flow_stores_once_then_reads_from_the_keyring(
             env={"UV_INDEX_PRIVATE_USERNAME": USER, "UV_INDEX_PRIVATE_PASSWORD": PASSWORD},
         )
         assert first.code == 0, first.stderr
-        assert first.json["stored"] == [{"service": service, "username": USER}]
+        assert first.json["stored"] == [
+            {
+                "service": service,
+                "username": USER,
+                "backend": "keyring.backends.SecretService.Keyring",
+            }
+        ]
         assert first.failures == 0
         assert _held(sandbox.env, service) == "correct"
 

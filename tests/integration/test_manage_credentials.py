@@ -75,7 +75,9 @@ def test_store_see_rotate_remove(
             env={"UV_INDEX_PEER_USERNAME": USER, "UV_INDEX_PEER_PASSWORD": PASSWORD},
         )
         assert first.returncode == 0, first.stderr
-        assert json.loads(first.stdout)["stored"] == [{"service": ours, "username": USER}]
+        assert json.loads(first.stdout)["stored"] == [
+            {"service": ours, "username": USER, "backend": BACKEND}
+        ]
 
         # see: the entry is listed and its password can be read back, by index name
         listed = tool("auth", "list", "--format", "json")

@@ -7,12 +7,16 @@ in index URLs are shown as `****`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from policy.cli.commands._common import load_settings, print_json
+from policy.deadline import keyring_timeout
+from policy.errors import KeyringUnavailable
 from policy.redact import redact_url
-from policy.settings.models import Settings
+from policy.settings.models import KeyringProvider, Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,11 +86,39 @@ def to_text(settings: Settings) -> str:
     return "\n".join(lines) + "\n"
 
 
+def keyring_backend(settings: Settings, env: Mapping[str, str]) -> dict[str, Any]:
+    """`keyring_backend` / `keyring_backend_secure`: where the native provider would store.
+
+    Only the backend is chosen (under the keyring deadline); nothing is read or unlocked.
+    Both are None when the native provider is not in use or no backend can be chosen.
+    """
+    keys: dict[str, Any] = {"keyring_backend": None, "keyring_backend_secure": None}
+    if settings.keyring_provider is not KeyringProvider.NATIVE:
+        return keys
+    from policy.credentials.backends.native import NativeKeyring
+    from policy.credentials.backends.safety import BackendSafety
+
+    try:
+        label, safety = NativeKeyring(timeout=keyring_timeout(env)).where_stored()
+    except KeyringUnavailable as error:
+        sys.stderr.write(f"warning: {error}\n")
+        return keys
+    return {"keyring_backend": label, "keyring_backend_secure": safety is BackendSafety.SECURE}
+
+
 def run(args: argparse.Namespace) -> int:
-    """Print the resolved settings."""
+    """Print the resolved settings, and the keyring backend the native provider would use."""
     settings = load_settings(args)
+    backend = keyring_backend(settings, os.environ)
     if args.format == "json":
-        print_json(to_json(settings))
-    else:
-        sys.stdout.write(to_text(settings))
+        print_json({**to_json(settings), **backend})
+        return 0
+    sys.stdout.write(to_text(settings))
+    if backend["keyring_backend"] is not None:
+        note = (
+            "secure"
+            if backend["keyring_backend_secure"]
+            else "plain or encoded text: automatic storing is refused"
+        )
+        sys.stdout.write(f"keyring backend: {backend['keyring_backend']}  ({note})\n")
     return 0

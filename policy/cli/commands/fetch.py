@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from policy.cli.commands._common import load_settings, print_json
+from policy.errors import FetchError
 
 _PROJECT_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 
@@ -66,7 +67,23 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args)
     limits = Limits.from_env(os.environ)
     with client(settings, env=os.environ) as http:
-        page = fetch_project(http, settings, args.project, limits)
+        try:
+            page = fetch_project(http, settings, args.project, limits)
+        except FetchError as error:
+            if args.format != "json":
+                raise
+            # The error line on stderr as always, and the same facts for a program.
+            sys.stderr.write(f"error: {error}\n")
+            print_json(
+                {
+                    "project": args.project,
+                    "error": str(error).splitlines()[0],
+                    "status": error.status,
+                    "url": error.url,
+                    "hint": error.hint,
+                }
+            )
+            return 1
         results: list[Downloaded] = []
         if args.download:
             files = newest_files(page)
@@ -108,5 +125,8 @@ def run(args: argparse.Namespace) -> int:
                 f"unverified {result.name}: the index gives no sha256, sha384 or sha512 hash\n"
             )
     for entry in stored:
-        out.write(f"stored credentials for {entry['username']} under {entry['service']}\n")
+        out.write(
+            f"stored credentials for {entry['username']} under {entry['service']} "
+            f"in {entry.get('backend', 'the system keyring')}\n"
+        )
     return 0

@@ -21,6 +21,7 @@ class DemoFileKeyring(KeyringBackend):
     """Entries `{service: {username: password}}` in a 0600 JSON file."""
 
     priority = -1  # never chosen automatically
+    keyring_policy_isolated = True  # a temporary demo file: storing here is expected
 
     def __init__(self, path: Path) -> None:
         super().__init__()  # type: ignore[no-untyped-call]

@@ -21,6 +21,7 @@ from typing import TypeAlias
 from pydantic import SecretStr
 
 from policy._compat import StrEnum
+from policy.credentials.backends.safety import BackendSafety
 from policy.credentials.values import Credentials
 from policy.deadline import DeadlineExceeded, call_with_deadline, keyring_timeout
 
@@ -97,3 +98,11 @@ class KeyringBackend(ABC):
     @abstractmethod
     def delete(self, service: str, username: str) -> bool:
         """Remove an entry; False when there was none. Raises `KeyringUnavailable`."""
+
+    def where_stored(self) -> tuple[str, BackendSafety]:
+        """What receives a password given to `set`, and how safe it is there.
+
+        Reads and unlocks nothing; raises `KeyringUnavailable` when the backend cannot even
+        be chosen. A backend of this library's own (memory, null) keeps nothing on disk.
+        """
+        return type(self).__name__, BackendSafety.SECURE

@@ -19,6 +19,7 @@ from policy.credentials.backends.base import (
     call_with_deadline,
     reveal,
 )
+from policy.credentials.backends.safety import BackendSafety, classify
 from policy.credentials.values import Credentials
 from policy.env import DEFAULT_KEYRING_TIMEOUT
 from policy.errors import KeyringUnavailable
@@ -109,6 +110,11 @@ class NativeKeyring(KeyringBackend):
             "keyring store",
             (secret,),
         )
+
+    def where_stored(self) -> tuple[str, BackendSafety]:
+        """The backend keyring chose (under the deadline) and whether it keeps secrets safely."""
+        result: tuple[str, BackendSafety] = self._call(classify, "", "keyring backend detection")
+        return result
 
     def delete(self, service: str, username: str) -> bool:
         from keyring.errors import PasswordDeleteError
