@@ -4,8 +4,10 @@ against the real pypiserver): what requests' objects carry after the flow has ha
 from __future__ import annotations
 
 import base64
+import gc
 import io
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -163,3 +165,22 @@ def test_repr_shows_no_secret() -> None:
         env={"UV_INDEX_PRIVATE_PASSWORD": SECRET},
     )
     assert SECRET not in repr(auth)
+
+
+def test_a_finished_exchange_leaves_no_reference_cycle() -> None:
+    """The request holds its exchange through the hook; once done, nothing points back, so
+    a response and its request are freed at once, without waiting for the collector."""
+    keyring = MemoryKeyring({("uv:pkgs.example.com", "alice"): SECRET})
+    settings = Settings(keyring_provider=KeyringProvider.NATIVE)
+    session, _ = _session(_needs_auth, settings, keyring)
+    gc.collect()
+    gc.disable()
+    try:
+        response = session.get(IDX + "foo/")  # 401, lookup, retry: the longest exchange
+        assert [r.status_code for r in [*response.history, response]] == [401, 200]
+        request = weakref.ref(response.request)
+        first = weakref.ref(response.history[0].request)
+        del response
+        assert request() is None and first() is None
+    finally:
+        gc.enable()

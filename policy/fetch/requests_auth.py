@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import requests
 from requests.auth import AuthBase
-from requests.structures import CaseInsensitiveDict
 from requests.utils import rewind_body
 
 from policy.fetch.auth import PolicyAuth
@@ -92,13 +91,18 @@ class _Exchange:
         try:
             request = self._advance(None)
         except BaseException:
-            self._flow.close()  # releases the realm's probe
+            self._finish()
             raise
         assert request is not None  # the flow always sends at least once
         self._request = request
         if self._had_userinfo:  # the flow moved URL credentials into the header
             self._prepared.url = str(request.url)
-        _apply_headers(self._prepared, request)
+        # Before the first send the flow only sets (or keeps) the Authorization header.
+        authorization = request.headers.get("Authorization")
+        if authorization is not None:
+            self._prepared.headers["Authorization"] = authorization
+        else:
+            self._prepared.headers.pop("Authorization", None)
         self._prepared.register_hook("response", self._on_response)
         return self._prepared
 
@@ -129,9 +133,19 @@ class _Exchange:
                     return self._responses.get(id(self._final), response)
                 response = self._send(response, following, kwargs)
         finally:
-            if not self._done:
-                self._flow.close()
-                self._done = True
+            self._finish()
+
+    def _finish(self) -> None:
+        """Close the flow (releasing its realm's probe) and let go of requests' objects.
+
+        The request holds this exchange through its hook; dropping the request and the
+        responses here leaves no reference cycle behind for the garbage collector.
+        """
+        self._done = True
+        self._flow.close()
+        self._prepared = _FINISHED
+        self._responses.clear()
+        self._final = None
 
     def _send(
         self, response: requests.Response, request: httpx.Request, kwargs: dict[str, Any]
@@ -148,14 +162,20 @@ class _Exchange:
         return sent
 
 
+_FINISHED = requests.PreparedRequest()
+"""Stands in for the request of a finished exchange (whose hook may still be called)."""
+
+
 def _to_flow_request(prepared: requests.PreparedRequest) -> httpx.Request:
     body = prepared.body
+    # A streamed body stays with requests (rewound for a retry); the flow needs none. The
+    # stream is given, so httpx adds no headers of its own (Host, Content-Length).
+    content = body.encode() if isinstance(body, str) else body if isinstance(body, bytes) else b""
     return httpx.Request(
         prepared.method or "GET",
         prepared.url or "",
         headers=[(name, _text(value)) for name, value in prepared.headers.items()],
-        # A streamed body stays with requests (rewound for a retry); the flow needs none.
-        content=body if isinstance(body, bytes | str) else None,
+        stream=httpx.ByteStream(content),
     )
 
 
@@ -167,20 +187,22 @@ def _text(value: str | bytes) -> str:
 def _to_flow_response(response: requests.Response, request: httpx.Request) -> httpx.Response:
     # The flow reads the status and the headers; the body stays with requests.
     return httpx.Response(
-        response.status_code, headers=list(response.headers.items()), request=request
+        response.status_code,
+        headers=list(response.headers.items()),
+        request=request,
+        stream=httpx.ByteStream(b""),
     )
 
 
 def _apply_headers(prepared: requests.PreparedRequest, request: httpx.Request) -> None:
-    """Keep requests' headers the flow kept; take the Authorization the flow decided on."""
-    headers: CaseInsensitiveDict[str | bytes] = CaseInsensitiveDict()
-    for name, value in prepared.headers.items():
-        if name in request.headers:
-            headers[name] = value
+    """Drop the headers the flow dropped; take the Authorization the flow decided on."""
+    headers = prepared.headers
+    kept = {name.lower() for name in request.headers}
+    for name in [name for name in headers if name.lower() not in kept]:
+        del headers[name]
     authorization = request.headers.get("Authorization")
     if authorization is not None:
         headers["Authorization"] = authorization
-    prepared.headers = headers
 
 
 def _next_prepared(
