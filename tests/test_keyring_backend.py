@@ -159,6 +159,31 @@ def test_a_broken_cache_file_is_an_empty_cache(tmp_path: Path, content: bytes) -
     assert cache.holds("svc", "alice")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
+def test_a_fifo_at_the_cache_path_is_an_empty_cache(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "keyring-misses.json")
+    cache = MissCache(tmp_path, 30)
+    assert not cache.holds("svc", "alice")  # returns: no writer needed
+    cache.remember("svc", "alice")  # the rename replaces the FIFO with a file
+    assert cache.holds("svc", "alice")
+
+
+def test_a_bad_timeout_warns_once_and_uses_the_default(
+    isolated_env: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    ring = keyring_rings.MemoryRing()
+    ring.entries[("svc", "alice")] = SECRET
+    plugin = _plugin(ring, {**isolated_env, "KEYRING_POLICY_TIMEOUT": "soon"})
+    with caplog.at_level(logging.WARNING, logger="policy.keyring_backend"):
+        assert plugin.get_password("svc", "alice") == SECRET
+        assert plugin.get_password("svc", "alice") == SECRET
+    [record] = caplog.records
+    assert record.getMessage() == (
+        "Failed to parse environment variable `KEYRING_POLICY_TIMEOUT` with invalid value "
+        "`soon`: expected a number of seconds (0 for no deadline); using the default"
+    )
+
+
 def test_a_cache_file_over_the_size_cap_is_ignored(tmp_path: Path) -> None:
     entry = {miss_key("svc", "alice"): time.time() + 20}
     padding = {f"{n:064x}": 0 for n in range(MAX_BYTES // 70 + 10)}

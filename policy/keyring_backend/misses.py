@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import stat
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -123,7 +124,12 @@ class MissCache:
 
         assert self._path is not None  # callers check
         try:
-            with open(self._path, "rb") as file:
+            # Non-blocking and regular files only: a FIFO or device planted at the path must
+            # not hang every program that asks the keyring.
+            fd = os.open(self._path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as file:
+                if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                    return {}
                 raw = file.read(MAX_BYTES + 1)
         except OSError:
             return {}
