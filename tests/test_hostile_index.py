@@ -336,3 +336,41 @@ def test_an_html_page_with_too_many_anchors_is_refused(index: HostileIndex, tmp_
     result = fetch(index, tmp_path, KEYRING_POLICY_MAX_FILES="10")
     assert result.code == 1
     assert "lists too many files" in result.stderr and "more than 10 files" in result.stderr
+
+
+def _loop(handler: BaseHTTPRequestHandler) -> None:
+    send(handler, b"", "text/plain", status=302, headers={"Location": handler.path})
+
+
+@pytest.mark.parametrize(
+    ("case", "env"),
+    [
+        ("endless", {}),
+        ("bomb", {}),
+        ("deep", {}),
+        ("drip", {"KEYRING_POLICY_REQUEST_TIMEOUT": "1"}),
+        ("loop", {"KEYRING_POLICY_MAX_REDIRECTS": "2"}),
+    ],
+)
+def test_bound_errors_never_show_the_password(
+    index: HostileIndex, tmp_path: Path, case: str, env: dict[str, str]
+) -> None:
+    deep = b"[" * 100 + b"]" * 100
+    handlers: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {
+        "endless": lambda h: stream_endless(h, SIMPLE_JSON),
+        "bomb": lambda h: stream_gzip(h, 4 << 30, SIMPLE_JSON),
+        "deep": _sender(deep, SIMPLE_JSON),
+        "drip": lambda h: drip(h, index.stop_event),
+        "loop": _loop,
+    }
+    index.route("/simple/peerpkg/", handlers[case])
+    url = index.simple.replace("http://", f"http://alice:{PASSWORD}@")
+    result = run_cli(
+        ["-vv", "fetch", "peerpkg", "--index-url", url, "--format", "json"],
+        cli_env(tmp_path, **env),
+        tmp_path,
+        memory_limit=MEMORY_LIMIT,
+    )
+    assert result.code == 1, result.stderr
+    assert "KEYRING_POLICY_" in result.stderr and "this is a bug" not in result.stderr
+    assert PASSWORD not in result.stdout + result.stderr
