@@ -51,6 +51,8 @@ class StandInDecision:
     sources: tuple[CredentialSource, ...] = ()
     keyring_lookups: tuple[Any, ...] = ()
     read_ahead: bool = False
+    read: bool = False
+    reasons: tuple[str, ...] = ()
 
     # The rules themselves are the real Decision's.
     may_store = Decision.may_store

@@ -184,6 +184,7 @@ class RequestFlow:
         self._store_lock = threading.Lock()
         self._store_attempts: set[tuple[str | None, str | None]] = set()
         self._warned_gate = False
+        self._told: set[tuple[object, ...]] = set()  # -v lines already given (bounded)
         # decide() is pure for fixed settings: remember its answers (bounded).
         self._decisions: dict[tuple[str, str | None], Decision] = {}
         self._routes: dict[object, Decision] = {}
@@ -256,6 +257,7 @@ class RequestFlow:
             if decision is None:
                 decision = self._decision(url, None)
                 self._routes[key] = decision
+                _tell_route(url, decision)
             if parent is not None:
                 if len(self._routes) >= _MEMO_LIMIT:
                     self._routes.clear()
@@ -357,6 +359,12 @@ class RequestFlow:
 
         if candidate is not None:
             self._attach(request, candidate)
+            self._tell_once(
+                ("sent", self._lookup_key(decision, url, None), candidate.source),
+                "Sending credentials from %s to %s",
+                candidate.source.value,
+                _where(decision, url),
+            )
         response: httpx.Response = yield request
         if response.is_success:
             if candidate is not None:
@@ -368,6 +376,12 @@ class RequestFlow:
         found = yield self._lookup(url, username)
         if found is None or not found.is_authenticated or _same(found, candidate):
             return response
+        self._tell_once(
+            ("retry", self._lookup_key(decision, url, None), found.source),
+            "Retrying %s with credentials from %s",
+            _where(decision, url),
+            found.source.value,
+        )
         log.debug("retrying %s with credentials from %s", redact_url(url), found.source.value)
         self._attach(request, found)
         retried: httpx.Response = yield request
@@ -380,6 +394,16 @@ class RequestFlow:
         exact = self._decision(url, username)
         return Lookup(self._lookup_key(exact, url, username), exact, username)
 
+    def _tell_once(self, key: tuple[object, ...], message: str, *args: object) -> None:
+        """One -v line per (index or realm, event): the decisions that matter, not every file."""
+        with self._store_lock:
+            if key in self._told:
+                return
+            if len(self._told) >= _MEMO_LIMIT:
+                self._told.clear()
+            self._told.add(key)
+        log.info(message, *args)
+
     def _succeeded(
         self, decision: Decision, url: str, credentials: Credentials, *, remember: bool = True
     ) -> Generator[Step, Any, None]:
@@ -389,6 +413,12 @@ class RequestFlow:
         if not decision.may_store(
             credentials.source, credentials.username, credentials.is_authenticated
         ):
+            self._tell_once(
+                ("store", self._lookup_key(decision, url, None), credentials.source),
+                "Not stored (%s): %s",
+                _where(decision, url),
+                _why_not_stored(decision, credentials),
+            )
             return
         decision = self._decision(url, credentials.username)  # exactly, for this URL
         if not decision.may_store(
@@ -409,3 +439,37 @@ def _clean(url: str) -> str:
 
 def _same(a: Credentials, b: Credentials | None) -> bool:
     return b is not None and a.username == b.username and a.password_value == b.password_value
+
+
+def _where(decision: Decision, url: str) -> str:
+    """The index's name, else its URL, else the request's realm; never a credential."""
+    index = decision.index
+    if index is not None:
+        return f"index `{index.name}`" if index.name else f"index {redact_url(index.url)}"
+    return f"{realm_key(url)} (no configured index)"
+
+
+def _tell_route(url: str, decision: Decision) -> None:
+    """-v: which index a URL belongs to and what the policy will do there; -vv: why."""
+    log.info(
+        "Decision for %s: %s, authenticate %s, keyring %s, store %s",
+        redact_url(url),
+        _where(decision, url),
+        decision.authenticate.value,
+        "read" if decision.read else "not read",
+        "allowed" if decision.store else "not allowed",
+    )
+    for reason in decision.reasons:
+        log.debug("  because %s", reason)
+
+
+def _why_not_stored(decision: Decision, credentials: Credentials) -> str:
+    if decision.store:
+        return (
+            f"credentials from {credentials.source.value} are never stored; only those given "
+            "in the index URL or `UV_INDEX_<NAME>_*` are"
+        )
+    for reason in decision.reasons:
+        if reason.startswith("credentials are not stored"):
+            return reason.removeprefix("credentials are not stored: ")
+    return "the policy does not store for this URL"

@@ -134,3 +134,24 @@ def test_plaintext_backend_with_both_opt_ins_stores(
         }
     ]
     assert list((tmp_path / "home").rglob("keyring_pass.cfg"))
+
+
+def test_v_says_which_index_which_source_and_why_nothing_was_stored(
+    tmp_path: Path, index_server: services.IndexServer
+) -> None:
+    url = index_server.simple_url
+    uv_toml = f'keyring-provider = "native"\n[[index]]\nname = "peer"\nurl = "{url}"\n'
+    env = {"UV_INDEX_PEER_USERNAME": USER, "UV_INDEX_PEER_PASSWORD": PASSWORD}
+    quiet = _run(tmp_path, uv_toml, "fetch", "peerpkg", env=env)
+    verbose = _run(tmp_path, uv_toml, "-v", "fetch", "peerpkg", env=env)
+    very = _run(tmp_path, uv_toml, "-vv", "fetch", "peerpkg", env=env)
+    assert quiet.returncode == verbose.returncode == very.returncode == 0
+    info = [line for line in verbose.stderr.splitlines() if line.startswith("INFO ")]
+    assert info == [
+        f"INFO Decision for {url}peerpkg/: index `peer`, authenticate auto, keyring read, "
+        "store not allowed",
+        "INFO Sending credentials from env to index `peer`",
+        "INFO Not stored (index `peer`): preview feature `native-auth` is not enabled",
+    ]
+    assert "DEBUG   because" in very.stderr
+    assert all(PASSWORD not in run.stderr for run in (quiet, verbose, very))
