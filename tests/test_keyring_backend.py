@@ -547,3 +547,18 @@ def test_no_rule_in_any_file_means_no_settings_load(
     assert run() == ["None", "False False"]
     (tmp_path / "uv.toml").write_text(f'[[index]]\nurl = "{PRIVATE}"\nkeyring = "skip"\n')
     assert run() == ["None", "True True"]
+
+
+def test_where_a_password_goes_is_the_wrapped_backend(isolated_env: dict[str, str]) -> None:
+    from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
+
+    from policy.credentials.backends.safety import BackendSafety, classify
+
+    label, safety = classify(_plugin(PlaintextKeyring(), isolated_env))
+    assert safety is BackendSafety.PLAINTEXT
+    assert label == (
+        "policy.keyring_backend.backend.PolicyKeyring (keyrings.alt.file.PlaintextKeyring)"
+    )
+    assert classify(_plugin(keyring_rings.MemoryRing(), isolated_env))[1] is BackendSafety.SECURE
+    env = {**isolated_env, "KEYRING_POLICY_WRAPS": "no.such.Backend"}
+    assert PolicyKeyring(env=env).wrapped_backend is None

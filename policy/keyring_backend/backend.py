@@ -117,6 +117,20 @@ class PolicyKeyring(KeyringBackend):
         """`module.Class` of the wrapped backend, or `unresolved` before the first call."""
         return "unresolved" if self._wrapped is None else describe(self._wrapped)
 
+    @property
+    def wrapped_backend(self) -> Any | None:
+        """The backend every password goes to (resolved within the deadline), None if unknown.
+
+        Lets a caller judge where a secret would land (a plaintext file or a secret store)
+        without storing anything.
+        """
+        try:
+            return self._resolve(self._timeout())
+        except (KeyringUnavailable, WrapError):
+            return None
+        except Exception:
+            return None  # keyring's detection failed: nothing is known about the writer
+
     def _lookup(self, service: str, username: str | None, ask: Callable[[Any], T]) -> T | None:
         misses = self._misses()
         if misses.holds(service, username):

@@ -34,9 +34,14 @@ ISOLATED_MARK = "keyring_policy_isolated"
 
 
 def _writer(backend: Any) -> Any:
-    """The member a password goes to: keyring's chainer writes to its first member."""
+    """The member a password goes to: keyring's chainer writes to its first member, a
+    wrapping backend to the one it wraps."""
     from keyring.backends.chainer import ChainerBackend  # loaded with the backend anyway
 
+    # keyring-policy's own keyring backend passes every password on to the one it wraps.
+    wrapped = getattr(backend, "wrapped_backend", None)
+    if wrapped is not None and wrapped is not backend:
+        return _writer(wrapped)
     if isinstance(backend, ChainerBackend):
         members = backend.backends
         if members:
