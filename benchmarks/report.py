@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 COLUMNS = (
-    ("tool", 28),
+    ("tool", 36),  # "keyring-policy requests (subprocess)"
     ("status", 18),
     ("lookups", 8),
     ("subprocs", 9),
