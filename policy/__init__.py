@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from policy.fetch.auth import PolicyAuth
     from policy.fetch.clients import async_client, client
     from policy.fetch.requests_auth import PolicyRequestsAuth, requests_session
+    from policy.fetch.search import async_search_project, search_project
+    from policy.fetch.simple import ProjectFile, ProjectPage
     from policy.provenance import CredentialSource
     from policy.realm import Realm
     from policy.settings.models import (
@@ -57,6 +59,10 @@ _EXPORTS: dict[str, str] = {
     "async_client": "policy.fetch.clients",
     "PolicyRequestsAuth": "policy.fetch.requests_auth",
     "requests_session": "policy.fetch.requests_auth",
+    "search_project": "policy.fetch.search",
+    "async_search_project": "policy.fetch.search",
+    "ProjectFile": "policy.fetch.simple",
+    "ProjectPage": "policy.fetch.simple",
     "Credentials": "policy.credentials.values",
     "CredentialSource": "policy.provenance",
     "Decision": "policy.decision",
@@ -104,13 +110,17 @@ __all__ = [
     "PolicyError",
     "PolicyRequestsAuth",
     "Preview",
+    "ProjectFile",
+    "ProjectPage",
     "Realm",
     "Settings",
     "async_client",
+    "async_search_project",
     "client",
     "decide",
     "load_settings",
     "requests_session",
+    "search_project",
 ]
 
 

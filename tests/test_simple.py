@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from policy.errors import FetchError, PolicyError
 from policy.fetch import download, simple
 from policy.fetch.clients import client
+from policy.fetch.search import search_project
 from policy.settings.models import AuthPolicy, IndexSettings, Settings
 
 HTML = """<!DOCTYPE html><html><body>
@@ -93,7 +94,7 @@ def test_search_moves_on_after_404_and_asks_for_json() -> None:
         return _page(["p-1.0.tar.gz"])
 
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
-        page = simple.fetch_project(
+        page = search_project(
             client, _settings("https://first/simple/", "https://second/simple/"), "P"
         )
     assert page.index == "https://second/simple/" and page.status == 200
@@ -127,7 +128,7 @@ def test_401_403_stop_the_search_with_a_hint(status: int, header: str | None, hi
         first = (
             "https://u:WRONG@first/simple/" if header == "alice:WRONG" else "https://first/simple/"
         )
-        simple.fetch_project(client, _settings(first, "https://second/simple/"), "p")
+        search_project(client, _settings(first, "https://second/simple/"), "p")
     assert seen == ["first"]
     message = str(error.value)
     assert message.startswith(f"Failed to fetch https://first/simple/p/: {status}")
@@ -140,7 +141,7 @@ def test_all_404_is_an_error_naming_the_last_url() -> None:
         httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(404))) as client,
         pytest.raises(FetchError) as error,
     ):
-        simple.fetch_project(client, _settings("https://only/simple/"), "p")
+        search_project(client, _settings("https://only/simple/"), "p")
     assert "https://only/simple/p/: 404" in str(error.value)
 
 
@@ -174,7 +175,7 @@ def test_network_errors_become_fetch_errors_without_credentials(tmp_path: Path) 
 
     with httpx.Client(transport=httpx.MockTransport(refuse)) as client:
         with pytest.raises(FetchError) as error:
-            simple.fetch_project(client, _settings("https://u:S3CRET@h/simple/"), "p")
+            search_project(client, _settings("https://u:S3CRET@h/simple/"), "p")
         assert str(error.value) == (
             "Failed to fetch https://h/simple/p/: could not connect (ConnectError); "
             "is the index up and the URL right?"
@@ -199,7 +200,7 @@ def test_control_characters_in_a_reason_phrase_are_escaped() -> None:
         httpx.Client(transport=httpx.MockTransport(handler)) as client,
         pytest.raises(FetchError) as error,
     ):
-        simple.fetch_project(client, _settings("https://h/simple/"), "p")
+        search_project(client, _settings("https://h/simple/"), "p")
     assert str(error.value) == "Failed to fetch https://h/simple/p/: 500 Oops\\x1b[2J\\rfake"
 
 
@@ -242,5 +243,5 @@ def test_a_policy_error_raised_through_httpx_stays_itself() -> None:
     )
     transport = httpx.MockTransport(lambda r: httpx.Response(200))
     with client(settings, transport=transport, env={}) as http, pytest.raises(PolicyError) as error:
-        simple.fetch_project(http, settings, "p")
+        search_project(http, settings, "p")
     assert str(error.value) == "Missing credentials for https://h/simple/p/"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -161,19 +161,23 @@ def bounded_body(
     body_variable: str,
     deadline: Deadline,
     what: str,
+    raws: Iterable[bytes] | None = None,
 ) -> Iterator[bytes]:
     """The decoded body of a streamed response, in slices, held to the bounds.
 
     `wire_limit` bounds the bytes received, `body_limit` the bytes after decompression; the
     deadline is checked after every read. Decompression runs in slices of at most 64 KiB of
-    output, so a small compressed body can never expand in memory past one slice.
+    output, so a small compressed body can never expand in memory past one slice. `raws` are
+    the raw chunks when the caller read them itself (an async stream, under the same bounds).
     """
     url = str(response.url)
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > wire_limit:
         raise exceeded(f"{what} too large", url, _size(wire_limit), wire_variable)
     encoding = response.headers.get("Content-Encoding", "").strip().lower()
-    if response.is_stream_consumed:
+    if raws is not None:
+        decompressor, raws = _decompressor(encoding, url), iter(raws)
+    elif response.is_stream_consumed:
         # Already read into memory (an in-memory transport): httpx has decoded it.
         decompressor, raws = None, iter([response.content])
     else:

@@ -1,9 +1,7 @@
 """The Simple API fetcher: project pages (PEP 691 JSON, PEP 503 HTML) and their file lists.
 
-Indexes are searched in priority order as uv's default strategy (`first-index`) does: a 404
-moves on to the next index (as do the codes an index lists in `ignore-error-codes`), a 401 or
-403 stops the search with a hint that tells missing credentials from wrong ones, and the
-first index that has the project wins.
+The search across indexes (which ones, in which order, when to stop) is
+`policy.fetch.search`; this module reads one page, under the bounds, and explains one failure.
 """
 
 from __future__ import annotations
@@ -21,11 +19,11 @@ from urllib.parse import urldefrag, urljoin
 import httpx
 
 from policy import env as names
-from policy.errors import FetchError, PolicyError
+from policy.errors import FetchError
 from policy.fetch.limits import PAGE_ENCODINGS, Deadline, Limits, bounded_body, exceeded
 from policy.fetch.untrusted import escape
 from policy.redact import redact_url, strip_credentials
-from policy.settings.models import IndexFormat, IndexSettings, KeyringProvider, Settings
+from policy.settings.models import KeyringProvider, Settings
 
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 SIMPLE_HTML = "application/vnd.pypi.simple.v1+html"
@@ -246,13 +244,15 @@ def parse_page(
     return parse_html(content.decode(response.encoding or "utf-8", errors="replace"), base)
 
 
-def get_page(client: httpx.Client, url: str, limits: Limits) -> tuple[httpx.Response, bytes]:
+def get_page(
+    client: httpx.Client, url: str, limits: Limits, accept: str = ACCEPT
+) -> tuple[httpx.Response, bytes]:
     """GET a project page under the bounds: the (closed) response and its decoded body.
 
     The body of an error response is not read: only its status and reason are used.
     """
     deadline = Deadline(limits.request_seconds, names.KEYRING_POLICY_REQUEST_TIMEOUT)
-    headers = {"Accept": ACCEPT, "Accept-Encoding": PAGE_ENCODINGS}
+    headers = {"Accept": accept, "Accept-Encoding": PAGE_ENCODINGS}
     with client.stream("GET", url, headers=headers) as response:
         if response.is_redirect:
             # The flow followed as many hops as it may and this is one more.
@@ -273,6 +273,45 @@ def get_page(client: httpx.Client, url: str, limits: Limits) -> tuple[httpx.Resp
                 body_variable=names.KEYRING_POLICY_MAX_DECOMPRESSED_BYTES,
                 deadline=deadline,
                 what="Project page",
+            )
+        )
+    return response, body
+
+
+async def async_get_page(
+    client: httpx.AsyncClient, url: str, limits: Limits, accept: str = ACCEPT
+) -> tuple[httpx.Response, bytes]:
+    """`get_page` for `httpx.AsyncClient`: the same bounds, the wire bytes counted as they come."""
+    deadline = Deadline(limits.request_seconds, names.KEYRING_POLICY_REQUEST_TIMEOUT)
+    headers = {"Accept": accept, "Accept-Encoding": PAGE_ENCODINGS}
+    async with client.stream("GET", url, headers=headers) as response:
+        if response.is_redirect:
+            raise exceeded(
+                "Too many redirects",
+                url,
+                f"{limits.redirects} redirects",
+                names.KEYRING_POLICY_MAX_REDIRECTS,
+            )
+        if not response.is_success:
+            return response, b""
+        raws: list[bytes] = []
+        received = 0
+        async for raw in response.aiter_raw():
+            received += len(raw)
+            if received > limits.page_bytes:
+                break  # bounded_body below reports it, in its words
+            deadline.check(str(response.url))
+            raws.append(raw)
+        body = b"".join(
+            bounded_body(
+                response,
+                wire_limit=limits.page_bytes,
+                wire_variable=names.KEYRING_POLICY_MAX_PAGE_BYTES,
+                body_limit=limits.decompressed_bytes,
+                body_variable=names.KEYRING_POLICY_MAX_DECOMPRESSED_BYTES,
+                deadline=deadline,
+                what="Project page",
+                raws=[*raws, raw] if received > limits.page_bytes else raws,
             )
         )
     return response, body
@@ -317,56 +356,8 @@ def failure_hint(index_url: str, response: httpx.Response) -> str:
     )
 
 
-def simple_indexes(settings: Settings) -> tuple[IndexSettings, ...]:
-    """The Simple API indexes to search, in priority order (flat indexes are not searched)."""
-    from policy.index import search_indexes
-
-    return tuple(
-        index
-        for index in search_indexes(settings)
-        if index.format == IndexFormat.SIMPLE and not settings.no_index
-    )
-
-
-def _continues(index: IndexSettings, status: int) -> bool:
-    return status == 404 or status in (index.ignore_error_codes or ())
-
-
-def fetch_project(
-    client: httpx.Client, settings: Settings, project: str, limits: Limits | None = None
-) -> ProjectPage:
-    """The project page from the first index that has it (uv's `first-index` strategy)."""
-    bounds = Limits() if limits is None else limits
-    indexes = simple_indexes(settings)
-    last: tuple[str, httpx.Response] | None = None
-    for index in indexes:
-        index_url = strip_credentials(index.url)
-        url = project_url(index.url, project)
-        try:
-            response, body = get_page(client, url, bounds)
-        except PolicyError:
-            raise  # ours, even when raised through httpx as an `httpx.HTTPError` too
-        except httpx.HTTPError as error:
-            raise network_failure(url, error) from error
-        if response.is_success:
-            return ProjectPage(
-                normalize(project),
-                index_url,
-                strip_credentials(str(response.url)),
-                response.status_code,
-                parse_page(response, body, bounds),
-            )
-        last = (index_url, response)
-        if _continues(index, response.status_code):
-            continue
-        raise _failure(project_url(index_url, project), index_url, response, client, settings)
-    if last is None:
-        raise FetchError(f"No index to search for `{project}`", status=None)
-    index_url, response = last
-    raise _failure(project_url(index_url, project), index_url, response, client, settings)
-
-
 def network_failure(url: str, error: httpx.HTTPError) -> FetchError:
+    """A network error as a `FetchError` naming the redacted URL and the error type only."""
     # httpx's message may quote the URL as given (with credentials): show only the type.
     shown = redact_url(strip_credentials(url))
     what = _NETWORK_FAILURES.get(type(error).__name__, type(error).__name__)
@@ -380,20 +371,12 @@ _NETWORK_FAILURES = {
 }
 
 
-def _failure(
-    url: str, index_url: str, response: httpx.Response, client: httpx.Client, settings: Settings
-) -> FetchError:
-    status, reason = response.status_code, escape(response.reason_phrase)
-    message = f"Failed to fetch {redact_url(url)}: {status} {reason}"
-    hint = None
-    if status in (401, 403):
-        hint = _hint(url, index_url, response, client, settings)
-        message += f"\n  hint: {hint}"
-    return FetchError(message, status=status, url=redact_url(url), hint=hint)
-
-
-def _hint(
-    url: str, index_url: str, response: httpx.Response, client: httpx.Client, settings: Settings
+def decided_hint(
+    url: str,
+    index_url: str,
+    response: httpx.Response,
+    client: httpx.Client | httpx.AsyncClient,
+    settings: Settings,
 ) -> str:
     """The hint from the decision and what was sent; a client without `PolicyAuth` that set
     its own header gets the hint that only tells missing from wrong credentials."""
@@ -447,15 +430,16 @@ __all__ = [
     "ACCEPT",
     "ProjectFile",
     "ProjectPage",
+    "async_get_page",
+    "decided_hint",
     "failure_hint",
-    "fetch_project",
     "get_page",
     "json_depth",
+    "network_failure",
     "newest_files",
     "normalize",
     "parse_html",
     "parse_json",
     "parse_page",
     "project_url",
-    "simple_indexes",
 ]

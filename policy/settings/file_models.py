@@ -25,6 +25,7 @@ from pydantic import (
 from policy.redact import redact_url
 from policy.settings.models import AuthPolicy, IndexFormat, IndexKeyring, KeyringProvider
 from policy.settings.preview import EMPTY_NAME
+from policy.settings.url_host import host_error
 
 UV_KEYS: tuple[str, ...] = (
     "required-version", "system-certs", "native-tls", "offline", "no-cache", "cache-dir",
@@ -150,6 +151,28 @@ def check_index_name(name: str) -> str:
     return name
 
 
+def _checked_url(value: object) -> object:
+    # The `url` crate's host check, at the value's line and column as uv reports it.
+    if isinstance(value, str):
+        error = host_error(value.strip())
+        if error is not None:
+            raise ValueError(error)
+    return value
+
+
+def _checked_urls(value: object) -> object:
+    if isinstance(value, list):
+        for position, item in enumerate(value):
+            error = host_error(item.strip()) if isinstance(item, str) else None
+            if error is not None:
+                raise ElementError(error, position)
+    return value
+
+
+Url = Annotated[StrictStr, BeforeValidator(_checked_url)]
+Urls = Annotated[list[StrictStr], BeforeValidator(_checked_urls)]
+
+
 class CacheControl(BaseModel):
     """`[[index]] cache-control` (accepted, not used by keyring-policy)."""
 
@@ -165,7 +188,7 @@ class IndexOptions(BaseModel):
     model_config = _MODEL
 
     name: StrictStr | None = Field(None, description="Index name (letters, digits, `-_.`).")
-    url: StrictStr = Field(description="Index URL or local path; may embed `user:pass@`.")
+    url: Url = Field(description="Index URL or local path; may embed `user:pass@`.")
     explicit: StrictBool = False
     default: StrictBool = False
     format: IndexFormat = IndexFormat.SIMPLE
@@ -198,10 +221,10 @@ class PipOptions(BaseModel):
 
     model_config = _MODEL
 
-    index_url: StrictStr | None = None
-    extra_index_url: list[StrictStr] | None = None
+    index_url: Url | None = None
+    extra_index_url: Urls | None = None
     no_index: StrictBool | None = None
-    find_links: list[StrictStr] | None = None
+    find_links: Urls | None = None
     keyring_provider: KeyringProvider | None = None
 
 
@@ -218,9 +241,9 @@ class UvOptions(BaseModel):
         None, description="true, false, or a list of uv preview feature names."
     )
     index: list[IndexOptions] | None = None
-    index_url: StrictStr | None = None
-    extra_index_url: list[StrictStr] | None = None
-    find_links: list[StrictStr] | None = None
+    index_url: Url | None = None
+    extra_index_url: Urls | None = None
+    find_links: Urls | None = None
     no_index: StrictBool | None = None
     pip: PipOptions | None = None
 

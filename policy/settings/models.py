@@ -94,6 +94,8 @@ class Settings(BaseModel):
     `indexes` is in uv's search priority order and excludes the implicit PyPI default;
     `policy.index.search_indexes(settings)` is the list uv searches, PyPI included.
     `sources` maps a setting name to where its value came from, never to the value.
+    `pins` maps a normalised project name to the index it is pinned to (`[tool.uv.sources]`
+    `{ index = "name" }`); an explicit index is searched only for the projects pinned to it.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -102,6 +104,7 @@ class Settings(BaseModel):
     preview: Preview = Field(default_factory=Preview)
     indexes: tuple[IndexSettings, ...] = ()
     no_index: bool = False
+    pins: dict[str, str] = Field(default_factory=dict)
     config_files: tuple[str, ...] = ()
     sources: dict[str, str] = Field(default_factory=dict)
     warnings: tuple[str, ...] = ()

@@ -41,7 +41,9 @@ from policy.settings.models import (
     Overrides,
     Settings,
 )
+from policy.settings.pins import Pins, load_pins
 from policy.settings.preview import ConfigPreview, resolve_preview, split_cli_values
+from policy.settings.url_host import host_error
 
 PROVIDER_FLAG = "--keyring-provider <KEYRING_PROVIDER>"
 CONFIG_FILE_WARNING = (
@@ -97,6 +99,9 @@ def _location(value: str, base: Path) -> str:
             raise ValueError("invalid port number") from None
         if parts.scheme in ("http", "https") and not parts.hostname:
             raise ValueError("empty host")
+        host = host_error(value.strip())
+        if host is not None:
+            raise ValueError(host)
         return value
     path = Path(value)
     if value.startswith("~"):
@@ -615,12 +620,17 @@ def load_settings(
             indexes = [item for item in indexes if item[0].format is IndexFormat.FLAT]
     for position, (_, where) in enumerate(indexes):
         origins[f"indexes[{position}]"] = where
+    # `uv pip` commands never read sources; project commands always do (even --no-config).
+    pins = Pins({}, {}) if overrides.pip else load_pins(cwd)
+    for project, where in pins.where.items():
+        origins[f"pins.{project}"] = where
 
     return Settings(
         keyring_provider=provider[0] if provider else KeyringProvider.DISABLED,
         preview=resolved.preview,
         indexes=tuple(index for index, _ in indexes),
         no_index=bool(no_index and no_index[0]),
+        pins=pins.pins,
         config_files=tuple(path for file in loaded for path in file.paths()),
         sources=origins,
         warnings=tuple(warnings),

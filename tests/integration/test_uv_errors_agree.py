@@ -42,6 +42,14 @@ BAD = [
     'index = "https://x.example/"\n',
     "[workspace]\nmembers = []\n",
     "  keyring-provider   =   'subprocess-x'  # comment\n",
+    # The `url` crate's host check (placeholders pasted from documentation).
+    '[[index]]\nname = "ca"\nurl = "https://<domain>-<account>.d.codeartifact.<region>'
+    '.amazonaws.com/pypi/<repo>/simple/"\n',
+    'extra-index-url = ["https://ok.example/simple/", "https://a^b.example/simple/"]\n',
+    'find-links = ["https://xn--zz.example/links/"]\n',
+    'index-url = "https://pkgs.<company>.example/simple/"\n',
+    '[pip]\nindex-url = "https://1.2.3.256/simple/"\n',
+    '[pip]\nfind-links = ["file://<host>/wheels"]\n',
 ]
 
 
@@ -116,3 +124,51 @@ def test_same_pyproject_warning(content: str, tmp_path: Path) -> None:
         if block.startswith("warning: ")
     ]
     assert [adapt(w).replace("hunter2", "****") for w in uv_warnings] == list(ours.warnings)
+
+
+HOSTS = [
+    "https://<domain>.example.com/simple/",
+    "https://a%3Cb.example/",
+    "https://xn--zz.example/",
+    "https://1.2.3.256/",
+    "https://a.1/",
+    "https://a|b/",
+    "file://<x>/tmp",
+    # Accepted by uv: CheckHyphens is off, Unicode is mapped, empty labels are kept.
+    "https://-a_b.example/",
+    "https://caf\u00e9.example/",
+    "https://a..b/",
+    "https://xn--caf-dma.example/",
+]
+
+
+@pytest.mark.parametrize("url", HOSTS)
+def test_same_host_check_on_the_command_line(url: str, tmp_path: Path) -> None:
+    require(UV is not None, "the uv executable (pip install uv==0.13.9)")
+    assert UV is not None
+    (tmp_path / "requirements.in").write_text("")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path / "home"),
+        "UV_NO_SYSTEM_CONFIG": "1",
+        "UV_CACHE_DIR": str(tmp_path / "cache"),
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+    }
+    done = subprocess.run(
+        [UV, "--offline", "pip", "compile", "--no-config", "--index", url, "requirements.in"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    rejected = done.stderr.startswith("error: invalid value")
+    overrides = Overrides(pip=True, no_config=True, index=(url,))
+    if not rejected:
+        assert load_settings(overrides, env, tmp_path).indexes[0].url == url
+        return
+    with pytest.raises(ConfigError) as raised:
+        load_settings(overrides, env, tmp_path)
+    assert str(raised.value) == done.stderr.removeprefix("error: ").rstrip("\n")

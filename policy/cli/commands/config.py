@@ -42,6 +42,7 @@ def to_json(settings: Settings) -> dict[str, Any]:
             for index in settings.indexes
         ],
         "no_index": settings.no_index,
+        "pins": dict(settings.pins),
         "config_files": list(settings.config_files),
         "sources": dict(settings.sources),
         "warnings": list(settings.warnings),

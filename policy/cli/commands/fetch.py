@@ -1,4 +1,8 @@
-"""`keyring-policy fetch PROJECT [--download] [--dest DIR]`: the Simple API through the policy.
+"""`keyring-policy fetch PROJECT [--index NAME] [--download] [--dest DIR]`: the index search.
+
+`--index` keeps its global meaning (`[NAME=]URL`, an extra index), except that a bare value
+naming a configured index pins PROJECT to that index, as a `[tool.uv.sources]` entry
+`{ index = "NAME" }` would: it is then searched there alone, explicit or not.
 
 Everything the index sends is untrusted: names are printed with control characters escaped,
 downloads are checked (`policy.fetch.download`) and every response is bounded
@@ -16,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from policy.cli.commands._common import load_settings, print_json
-from policy.errors import FetchError
+from policy.errors import ConfigError, FetchError
+from policy.settings.models import Settings
 
+_INDEX_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 _PROJECT_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 
 
@@ -56,19 +62,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _pin(args: argparse.Namespace) -> tuple[Settings, str | None]:
+    """The settings, and the index name a bare `--index NAME` pins the project to."""
+    given = list(getattr(args, "index", None) or [])
+    bare = [value for value in given if _INDEX_NAME.match(value)]
+    if not bare:
+        return load_settings(args), None
+    args.index = [value for value in given if value not in bare]
+    settings = load_settings(args)
+    names = {index.name for index in settings.indexes if index.name}
+    pins = [value for value in bare if value in names]
+    if len(pins) == len(bare) and len(set(pins)) == 1:
+        return settings, pins[0]
+    if len(set(pins)) > 1:
+        raise ConfigError(
+            "`fetch` pins a project to one index; got several names: "
+            + ", ".join(f"`{name}`" for name in dict.fromkeys(pins))
+        )
+    # Not a configured name: uv's meaning, a relative path (reloaded with it, as given).
+    args.index = given
+    return load_settings(args), None
+
+
 def run(args: argparse.Namespace) -> int:
     """Fetch the page (and files); print the result. Failures raise `PolicyError` (exit 1)."""
     from policy.fetch.clients import client, policy_auth
     from policy.fetch.download import Downloaded, Outcome, download_all
     from policy.fetch.limits import Limits
-    from policy.fetch.simple import fetch_project, newest_files
+    from policy.fetch.search import search_project
+    from policy.fetch.simple import newest_files, normalize
     from policy.fetch.untrusted import escape
 
-    settings = load_settings(args)
+    settings, pin = _pin(args)
     limits = Limits.from_env(os.environ)
     with client(settings, env=os.environ) as http:
         try:
-            page = fetch_project(http, settings, args.project, limits)
+            page = search_project(http, settings, args.project, index=pin, limits=limits)
         except FetchError as error:
             if args.format != "json":
                 raise
@@ -109,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
         "stored": stored,
         "unverified": [result.name for result in results if not result.verified],
         "already_there": [r.name for r in results if r.outcome is Outcome.ALREADY_THERE],
+        "pinned": pin or settings.pins.get(normalize(args.project)),
     }
     if args.format == "json":
         print_json(payload)

@@ -29,7 +29,8 @@ from policy.env import index_password_var, index_username_var
 from policy.errors import PolicyError
 from policy.fetch.clients import client, policy_auth
 from policy.fetch.download import download_all
-from policy.fetch.simple import fetch_project, newest_files
+from policy.fetch.search import search_project
+from policy.fetch.simple import newest_files
 from policy.settings.models import Overrides, Settings
 from policy.settings.origins import load_settings
 
@@ -221,7 +222,7 @@ class Demo:
                 index.take_requests()
                 sources = CredentialSources(env=env, native=NativeKeyring(keyring, timeout=5))
                 with client(settings, env=env, sources=sources) as http:
-                    page = fetch_project(http, settings, PROJECT)
+                    page = search_project(http, settings, PROJECT)
                     download_all(
                         http,
                         newest_files(page),
