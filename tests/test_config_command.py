@@ -154,6 +154,7 @@ def test_to_json_and_to_text_of_defaults(tmp_path: Path) -> None:
         "preview": {"all": False, "features": []},
         "indexes": [],
         "no_index": False,
+        "pins": {},
         "config_files": [],
         "sources": {},
         "warnings": [],

@@ -86,7 +86,8 @@ def _ipv4_ok(domain: str) -> bool:
     values = [n for n in numbers if n is not None]
     if any(n > 255 for n in values[:-1]):
         return False
-    return values[-1] < 256 ** (5 - len(values))
+    limit: int = 256 ** (5 - len(values))
+    return values[-1] < limit
 
 
 def host_error(url: str) -> str | None:
