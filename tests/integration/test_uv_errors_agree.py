@@ -165,7 +165,7 @@ def test_same_host_check_on_the_command_line(url: str, tmp_path: Path) -> None:
         check=False,
     )
     rejected = done.stderr.startswith("error: invalid value")
-    overrides = Overrides(pip=True, no_config=True, index=(url,))
+    overrides = Overrides(pip=True, no_config=True, index=(url,), command_line=True)
     if not rejected:
         assert load_settings(overrides, env, tmp_path).indexes[0].url == url
         return
