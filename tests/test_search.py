@@ -207,3 +207,24 @@ def test_a_distribution_file_names_its_project(name: str, version: str) -> None:
     assert search.distribution_project(f"{wheel_name}-{version}-py3-none-any.whl") == normal
     assert search.distribution_project(f"{name}-{version}.tar.gz") == normal
     assert search.distribution_project(f"{name}.txt") is None
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_pages_are_read_under_the_bounds_sync_and_async(asynchronous: bool) -> None:
+    from policy.fetch.limits import LimitExceeded, Limits
+
+    settings = Settings(indexes=(_index("https://h/simple/", default=True),))
+    big = _json([f"peerpkg-1.{n}.tar.gz" for n in range(200)])
+    limits = Limits(page_bytes=1024)
+
+    async def run_async() -> object:
+        transport = httpx.MockTransport(lambda r: big)
+        async with httpx.AsyncClient(transport=transport) as client:
+            return await async_search_project(client, settings, "peerpkg", limits=limits)
+
+    with pytest.raises(LimitExceeded):
+        if asynchronous:
+            asyncio.run(run_async())
+        else:
+            with httpx.Client(transport=httpx.MockTransport(lambda r: big)) as client:
+                search_project(client, settings, "peerpkg", limits=limits)

@@ -294,14 +294,15 @@ async def async_get_page(
             )
         if not response.is_success:
             return response, b""
-        raws: list[bytes] = []
-        received = 0
-        async for raw in response.aiter_raw():
-            received += len(raw)
-            if received > limits.page_bytes:
-                break  # bounded_body below reports it, in its words
-            deadline.check(str(response.url))
-            raws.append(raw)
+        raws: list[bytes] | None = None
+        if not response.is_stream_consumed:  # else read already (an in-memory transport)
+            raws, received = [], 0
+            async for raw in response.aiter_raw():
+                raws.append(raw)
+                received += len(raw)
+                if received > limits.page_bytes:
+                    break  # bounded_body below reports it, in its words
+                deadline.check(str(response.url))
         body = b"".join(
             bounded_body(
                 response,
@@ -311,7 +312,7 @@ async def async_get_page(
                 body_variable=names.KEYRING_POLICY_MAX_DECOMPRESSED_BYTES,
                 deadline=deadline,
                 what="Project page",
-                raws=[*raws, raw] if received > limits.page_bytes else raws,
+                raws=raws,
             )
         )
     return response, body
