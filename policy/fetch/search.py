@@ -44,7 +44,6 @@ from policy.fetch.simple import (
     get_page,
     network_failure,
     normalize,
-    parse_html,
     parse_page,
     project_url,
 )
@@ -161,7 +160,9 @@ def _names(got: Result) -> tuple[str, ...]:
     return tuple(name for name in got if isinstance(name, str))
 
 
-def _read_flat(index: IndexSettings, project: str) -> Generator[Step, Result, ProjectPage]:
+def _read_flat(
+    index: IndexSettings, project: str, limits: Limits
+) -> Generator[Step, Result, ProjectPage]:
     directory = local_directory(index.url)
     if directory is not None:
         names = _names((yield ListDirectory(directory)))
@@ -174,8 +175,7 @@ def _read_flat(index: IndexSettings, project: str) -> Generator[Step, Result, Pr
     index_url = strip_credentials(index.url)
     if not response.is_success:
         raise _flat_failure(index_url, response)
-    text = body.decode(response.encoding or "utf-8", errors="replace")
-    files = parse_html(text, strip_credentials(str(response.url)))
+    files = parse_page(response, body, limits)  # an HTML page of links, under the bounds
     return ProjectPage(
         normalize(project),
         index_url,
@@ -207,7 +207,7 @@ def _search(settings: Settings, project: str, index: str | None, limits: Limits)
     chosen = plan(settings, project, index)
     flat: list[ProjectPage] = []
     for flat_index in chosen.flat:
-        page = yield from _read_flat(flat_index, project)
+        page = yield from _read_flat(flat_index, project, limits)
         flat.append(page)
     found = [page for page in flat if page.files]
     stop: FetchError | None = None
