@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
@@ -40,7 +40,7 @@ from policy.fetch.simple import (
     ProjectFile,
     ProjectPage,
     async_get_page,
-    failure_hint,
+    decided_hint,
     get_page,
     network_failure,
     normalize,
@@ -73,6 +73,10 @@ Step = Get | ListDirectory
 Page = tuple[httpx.Response, bytes]
 Result = Page | tuple[str, ...]
 Search = Generator[Step, Result, ProjectPage]
+
+
+Hint = Callable[[str, str, httpx.Response], str]
+"""(URL, index URL, 401/403 response) -> the hint, from the decision and what was sent."""
 
 
 class Plan(NamedTuple):
@@ -134,7 +138,7 @@ def local_directory(url: str) -> Path | None:
     return Path(unquote(parts.path))
 
 
-def _flat_failure(index_url: str, response: httpx.Response) -> FetchError:
+def _flat_failure(index_url: str, response: httpx.Response, hint: Hint) -> FetchError:
     # uv's wording: "Failed to read `--find-links` URL" with the status as the cause.
     shown = redact_url(index_url)
     status = response.status_code
@@ -143,9 +147,11 @@ def _flat_failure(index_url: str, response: httpx.Response) -> FetchError:
         f"  cause: HTTP status client error ({status} {escape(response.reason_phrase)}) for url "
         f"({redact_url(strip_credentials(str(response.url)))})"
     )
+    text = None
     if status in (401, 403):
-        message += f"\n  hint: {failure_hint(index_url, response)}"
-    return FetchError(message, status=status, url=shown)
+        text = hint(index_url, index_url, response)
+        message += f"\n  hint: {text}"
+    return FetchError(message, status=status, url=shown, hint=text)
 
 
 def _page(got: Result) -> Page:
@@ -161,7 +167,7 @@ def _names(got: Result) -> tuple[str, ...]:
 
 
 def _read_flat(
-    index: IndexSettings, project: str, limits: Limits
+    index: IndexSettings, project: str, limits: Limits, hint: Hint
 ) -> Generator[Step, Result, ProjectPage]:
     directory = local_directory(index.url)
     if directory is not None:
@@ -174,7 +180,7 @@ def _read_flat(
     response, body = _page(got)
     index_url = strip_credentials(index.url)
     if not response.is_success:
-        raise _flat_failure(index_url, response)
+        raise _flat_failure(index_url, response, hint)
     files = parse_page(response, body, limits)  # an HTML page of links, under the bounds
     return ProjectPage(
         normalize(project),
@@ -189,12 +195,14 @@ def _continues(index: IndexSettings, status: int) -> bool:
     return status == 404 or status in (index.ignore_error_codes or ())
 
 
-def _failure(url: str, index_url: str, response: httpx.Response) -> FetchError:
+def _failure(url: str, index_url: str, response: httpx.Response, hint: Hint) -> FetchError:
     status, reason = response.status_code, escape(response.reason_phrase)
     message = f"Failed to fetch {redact_url(url)}: {status} {reason}"
+    text = None
     if status in (401, 403):
-        message += f"\n  hint: {failure_hint(index_url, response)}"
-    return FetchError(message, status=status, url=redact_url(url))
+        text = hint(url, index_url, response)
+        message += f"\n  hint: {text}"
+    return FetchError(message, status=status, url=redact_url(url), hint=text)
 
 
 def _with_flat(page: ProjectPage, flat: list[ProjectPage]) -> ProjectPage:
@@ -202,12 +210,14 @@ def _with_flat(page: ProjectPage, flat: list[ProjectPage]) -> ProjectPage:
     return replace(page, files=page.files + extra) if extra else page
 
 
-def _search(settings: Settings, project: str, index: str | None, limits: Limits) -> Search:
+def _search(
+    settings: Settings, project: str, index: str | None, limits: Limits, hint: Hint
+) -> Search:
     """The whole search as steps: the single place where its rules are written."""
     chosen = plan(settings, project, index)
     flat: list[ProjectPage] = []
     for flat_index in chosen.flat:
-        page = yield from _read_flat(flat_index, project, limits)
+        page = yield from _read_flat(flat_index, project, limits, hint)
         flat.append(page)
     found = [page for page in flat if page.files]
     stop: FetchError | None = None
@@ -224,7 +234,7 @@ def _search(settings: Settings, project: str, index: str | None, limits: Limits)
                 parse_page(response, body, limits),
             )
             return _with_flat(page, found)
-        stop = _failure(project_url(index_url, project), index_url, response)
+        stop = _failure(project_url(index_url, project), index_url, response, hint)
         if not _continues(simple_index, response.status_code):
             break
     if found:
@@ -267,6 +277,13 @@ async def _aget(client: httpx.AsyncClient, step: Get, limits: Limits) -> Page:
         raise network_failure(step.url, error) from error
 
 
+def _hint(client: httpx.Client | httpx.AsyncClient, settings: Settings) -> Hint:
+    def hint(url: str, index_url: str, response: httpx.Response) -> str:
+        return decided_hint(url, index_url, response, client, settings)
+
+    return hint
+
+
 def search_project(
     client: httpx.Client,
     settings: Settings,
@@ -282,7 +299,7 @@ def search_project(
     with redacted URLs) when the search fails.
     """
     bounds = Limits() if limits is None else limits
-    flow = _search(settings, project, index, bounds)
+    flow = _search(settings, project, index, bounds, _hint(client, settings))
     result: Result
     try:
         step = next(flow)
@@ -307,7 +324,7 @@ async def async_search_project(
 ) -> ProjectPage:
     """`search_project` for `httpx.AsyncClient`; directories are listed in a worker thread."""
     bounds = Limits() if limits is None else limits
-    flow = _search(settings, project, index, bounds)
+    flow = _search(settings, project, index, bounds, _hint(client, settings))
     result: Result
     try:
         step = next(flow)
