@@ -26,8 +26,11 @@ class ConfigError(PolicyError):
     """Invalid configuration.
 
     `str(error)` is the complete uv-style message without the leading `error: `, possibly
-    spanning several lines (`Failed to parse: ...` then the indented cause).
+    spanning several lines (`Failed to parse: ...` then the indented cause). `warnings` are
+    the ones loading produced before it failed, which uv prints before the error.
     """
+
+    warnings: tuple[str, ...] = ()
 
 
 class CredentialsError(PolicyError):

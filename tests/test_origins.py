@@ -279,8 +279,12 @@ def test_config_file_named_pyproject_warns(tree: Tree) -> None:
 
 
 def test_missing_config_file_is_an_error(tree: Tree) -> None:
-    with pytest.raises(ConfigError, match="Failed to read"):
+    # uv's words, with the path as given.
+    with pytest.raises(ConfigError) as raised:
         tree.load(config_file="nope.toml")
+    assert str(raised.value) == (
+        "failed to open file `nope.toml`: No such file or directory (os error 2)"
+    )
 
 
 def test_project_only_field_in_uv_toml(tree: Tree) -> None:
@@ -449,3 +453,23 @@ def test_preview_list_precedence_of_every_ordered_pair(tree: Tree, high: str, lo
     winner = min(high, low, key=ORIGINS.index)
     assert settings.preview.features == {"pylock" if winner == high else "json-output"}
     assert settings.sources["preview"] == (where_high if winner == high else where_low)
+
+
+def test_a_blank_uv_index_entry_is_uvs_error_and_masks_the_password(tree: Tree) -> None:
+    tree.env["UV_INDEX"] = "https://alice:Hunter2-s3cret@pkgs.example.com/simple/ b="
+    with pytest.raises(ConfigError) as raised:
+        tree.load()
+    # clap quotes the whole variable, not the blank entry.
+    assert str(raised.value).startswith(
+        "invalid value 'https://alice:****@pkgs.example.com/simple/ b='"
+    )
+    assert "Hunter2-s3cret" not in str(raised.value)
+    assert "path could not be converted to an absolute path" in str(raised.value)
+
+
+def test_a_config_file_warning_survives_the_error(tree: Tree) -> None:
+    path = tree.write("proj/pyproject.toml", '[project]\nname = "x"\n')
+    with pytest.raises(ConfigError) as raised:
+        tree.load(config_file=str(path))
+    assert raised.value.warnings == (CONFIG_FILE_WARNING,)
+    assert str(raised.value).startswith("Failed to parse: ")

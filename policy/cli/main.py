@@ -105,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = _command_module(args.command).run(args)
     except ConfigError as error:
+        for warning in error.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
         sys.stderr.write(f"error: {error}\n")
         return EXIT_USAGE
     except PolicyError as error:

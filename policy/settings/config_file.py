@@ -206,19 +206,38 @@ def _parse(path: Path, text: str) -> tuple[dict[str, Any] | None, Spans | None, 
     return data, scan(text), None
 
 
-def read_text(path: Path) -> str:
-    """A configuration file's text; unreadable files are a `ConfigError` naming the path."""
+def _os_error(error: OSError) -> str:
+    # Rust's `io::Error` display, which uv prints.
+    return f"{error.strerror} (os error {error.errno})" if error.strerror else str(error)
+
+
+def read_text(path: Path, shown: str | None = None) -> str:
+    """A configuration file's text; unreadable files are a `ConfigError` in uv's words.
+
+    `shown` is the path as uv prints it (as given for `--config-file`, else absolute).
+    """
+    shown = str(path) if shown is None else shown
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise ConfigError(f"Failed to read `{path}`\n  cause: {error.reason}") from None
+        data = path.read_bytes()
+    except IsADirectoryError as error:
+        # uv opens a directory fine and fails to read it.
+        raise ConfigError(f"failed to read from file `{shown}`: {_os_error(error)}") from None
     except OSError as error:
-        raise ConfigError(f"Failed to read `{path}`\n  cause: {error.strerror}") from None
+        raise ConfigError(f"failed to open file `{shown}`: {_os_error(error)}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"failed to read from file `{shown}`: stream did not contain valid UTF-8"
+        ) from None
 
 
-def load_uv_toml(path: Path, cwd: Path) -> FileOptions:
-    """A `uv.toml`-schema file; any problem is a hard `ConfigError` in uv's words."""
-    text = read_text(path)
+def load_uv_toml(path: Path, cwd: Path, given: str | None = None) -> FileOptions:
+    """A `uv.toml`-schema file; any problem is a hard `ConfigError` in uv's words.
+
+    `given` is the path as the user gave it (`--config-file`), which read errors quote.
+    """
+    text = read_text(path, given)
     shown = display_path(path, cwd)
     data, spans, cause = _parse(path, text)
     if cause is not None or data is None or spans is None:

@@ -47,7 +47,8 @@ def find_project_file(start: Path, cwd: Path) -> Found:
     for directory in (start, *start.parents):
         uv_toml = directory / "uv.toml"
         pyproject = directory / "pyproject.toml"
-        if uv_toml.is_file():
+        # uv reads any `uv.toml` that exists: a directory of that name is its read error.
+        if uv_toml.is_file() or uv_toml.is_dir():
             file = load_uv_toml(uv_toml, cwd)
             if pyproject.is_file():
                 result = load_pyproject(pyproject, cwd)
@@ -157,7 +158,9 @@ def load_optional(path: Path | None, cwd: Path) -> FileOptions | None:
     if path is None:
         return None
     try:
-        if not path.is_file() or not os.access(path, os.R_OK):
+        if path.is_dir():
+            pass  # uv fails to read a directory named `uv.toml` (its error, below)
+        elif not path.is_file() or not os.access(path, os.R_OK):
             return None  # uv ignores a missing or unreadable user or system file
     except OSError:
         return None

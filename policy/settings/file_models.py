@@ -169,6 +169,21 @@ def _checked_urls(value: object) -> object:
     return value
 
 
+def _status_codes(value: object) -> object:
+    # uv reads each code as a u16 (an error at the element), then as an HTTP status code,
+    # 100 to 999 (an error at the whole list).
+    if isinstance(value, list):
+        for position, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, int):
+                continue
+            if not 0 <= item <= 0xFFFF:
+                raise ElementError(f"invalid value: integer `{item}`, expected u16", position)
+            if not 100 <= item <= 999:
+                raise ValueError(f"{item} is not a valid HTTP status code")
+    return value
+
+
+StatusCodes = Annotated[list[StrictInt], BeforeValidator(_status_codes)]
 Url = Annotated[StrictStr, BeforeValidator(_checked_url)]
 Urls = Annotated[list[StrictStr], BeforeValidator(_checked_urls)]
 
@@ -194,7 +209,7 @@ class IndexOptions(BaseModel):
     format: IndexFormat = IndexFormat.SIMPLE
     publish_url: StrictStr | None = None
     authenticate: AuthPolicy = AuthPolicy.AUTO
-    ignore_error_codes: list[StrictInt] | None = None
+    ignore_error_codes: StatusCodes | None = None
     cache_control: CacheControl | None = None
     keyring: IndexKeyring = Field(
         IndexKeyring.AUTO,

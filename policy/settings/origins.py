@@ -119,14 +119,24 @@ def _flag_location(value: str, flag: str, base: Path) -> str:
         raise invalid_value(value, flag, str(error)) from None
 
 
-def _named(value: str, flag: str, base: Path) -> tuple[str | None, str]:
-    """uv's `Index::from_str`: `name=url` when the part before `=` has no `:`."""
+EMPTY_PATH = "path could not be converted to an absolute path: "
+"""uv's reason for `name=` with nothing after the `=` (an empty path)."""
+
+
+def _named(value: str, flag: str, base: Path, shown: str | None = None) -> tuple[str | None, str]:
+    """uv's `Index::from_str`: `name=url` when the part before `=` has no `:`.
+
+    `shown` is what an error quotes: clap quotes a whole environment variable, not the part.
+    """
+    quoted = value if shown is None else shown
     name, equals, url = value.partition("=")
     if equals and ":" not in name:
         try:
             check_index_name(name)
         except ValueError as error:
-            raise invalid_value(value, flag, str(error)) from None
+            raise invalid_value(quoted, flag, str(error)) from None
+        if not url:
+            raise invalid_value(quoted, flag, EMPTY_PATH)
         return name, _flag_location(url, flag, base)
     return None, _flag_location(value, flag, base)
 
@@ -135,6 +145,7 @@ class _Inputs(NamedTuple):
     """Raw flag-or-variable values, as one of the two command-line-level origins holds them."""
 
     where: dict[str, str]
+    raw_index: str | None = None  # the whole `UV_INDEX`, which clap's errors quote
     keyring_provider: str | None = None
     indexes: Sequence[str] = ()  # `--index` (a field may not be called `index`)
     default_index: str | None = None
@@ -150,21 +161,27 @@ def _command_line_layer(origin: Origin, inputs: _Inputs, cwd: Path) -> Layer:
     if inputs.keyring_provider is not None:
         layer.keyring_provider = (_provider(inputs.keyring_provider), where["keyring_provider"])
     for value in inputs.indexes:
-        name, url = _named(value, "--index <INDEX>", cwd)
+        if not value:
+            continue  # clap drops an empty `--index=`, as uv does
+        name, url = _named(value, "--index <INDEX>", cwd, inputs.raw_index)
         layer.index.append((IndexSettings(name=name, url=url, origin=origin), where["index"]))
-    if inputs.default_index is not None:
+    if inputs.default_index:
         name, url = _named(inputs.default_index, "--default-index <DEFAULT_INDEX>", cwd)
         index = IndexSettings(name=name, url=url, default=True, origin=origin)
         layer.index.append((index, where["default_index"]))
     for value in inputs.extra_index_url:
+        if not value:
+            continue
         url = _flag_location(value, "--extra-index-url <EXTRA_INDEX_URL>", cwd)
         index = IndexSettings(url=url, origin=origin)
         layer.extra_index_url.append((index, where["extra_index_url"]))
-    if inputs.index_url is not None:
+    if inputs.index_url:
         url = _flag_location(inputs.index_url, "--index-url <INDEX_URL>", cwd)
         index = IndexSettings(url=url, default=True, origin=origin)
         layer.index_url = (index, where["index_url"])
     for value in inputs.find_links:
+        if not value:
+            continue
         url = _flag_location(value, "--find-links <FIND_LINKS>", cwd)
         index = IndexSettings(url=url, format=IndexFormat.FLAT, origin=origin)
         layer.find_links.append((index, where["find_links"]))
@@ -239,6 +256,7 @@ class EnvOrigin:
         return None if flag_given else self.env.get(name)
 
     def _split(self, name: str, flag_given: bool, separator: str | None) -> list[str]:
+        # Empty parts are dropped (`,,`), as uv drops them.
         value = self._get(name, flag_given)
         if not value:
             return []
@@ -279,6 +297,7 @@ class EnvOrigin:
         inputs = _Inputs(
             keyring_provider=self._get(names.UV_KEYRING_PROVIDER, o.keyring_provider is not None),
             indexes=self._split(names.UV_INDEX, bool(o.index), None),
+            raw_index=self._get(names.UV_INDEX, bool(o.index)),
             default_index=default_index or None,
             index_url=index_url or None,
             extra_index_url=self._split(names.UV_EXTRA_INDEX_URL, bool(o.extra_index_url), None),
@@ -469,16 +488,22 @@ def _ordered_indexes(cli: Layer, env: Layer, files: Layer, pip: bool) -> list[Wi
 class ConfigFileOrigin:
     """`--config-file` / `UV_CONFIG_FILE`: only this file, read as a `uv.toml`."""
 
-    def __init__(self, path: Path, cwd: Path) -> None:
+    def __init__(self, path: Path, cwd: Path, given: str | None = None) -> None:
         self.path = path
         self.cwd = cwd
+        self.given = str(path) if given is None else given
         self.warnings: list[str] = []
 
     def files(self) -> list[LoadedFile]:
-        """The file, loaded."""
+        """The file, loaded (uv warns about a `pyproject.toml` before it reads it)."""
         if self.path.name == "pyproject.toml":
             self.warnings.append(CONFIG_FILE_WARNING)
-        return [LoadedFile(load_uv_toml(self.path, self.cwd), Origin.CONFIG_FILE)]
+        try:
+            file = load_uv_toml(self.path, self.cwd, self.given)
+        except ConfigError as error:
+            error.warnings = (*self.warnings, *error.warnings)
+            raise
+        return [LoadedFile(file, Origin.CONFIG_FILE)]
 
 
 class ProjectFileOrigin:
@@ -533,7 +558,7 @@ def file_origins(overrides: Overrides, environment: EnvOrigin, cwd: Path) -> tup
     """The file origins to read, highest priority first."""
     config_file = overrides.config_file or environment.config_file()
     if config_file is not None:
-        return (ConfigFileOrigin((cwd / config_file).absolute(), cwd),)
+        return (ConfigFileOrigin((cwd / config_file).absolute(), cwd, config_file),)
     if overrides.no_config or environment.no_config():
         return ()
     system = not environment.boolish(names.UV_NO_SYSTEM_CONFIG)

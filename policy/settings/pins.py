@@ -1,10 +1,16 @@
-"""Project pins: `[tool.uv.sources]` entries that tie a project to a named index.
+"""Project metadata uv's workspace loader reads: pins, and the index rules it enforces.
+
+Pins are `[tool.uv.sources]` entries that tie a project to a named index.
 
 uv reads sources from the project's own `pyproject.toml` and from its workspace root (a
 member's entry beats the root's), whatever configuration files are in use: they are project
 metadata, not settings, so `--no-config` and `--config-file` leave them alone. Only the
 `{ index = "name" }` form pins; git, path and URL sources do not concern an index search. A
 list of sources (one per marker) pins to its first index entry.
+
+The workspace loader (project commands, not `uv pip`) also refuses a `[tool.uv]` whose
+indexes share a name or mark more than one default: a hard error at the index list, where
+settings discovery would have accepted the file.
 """
 
 from __future__ import annotations
@@ -13,8 +19,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from policy._compat import tomllib
+from policy.settings.config_file import display_path
 from policy.settings.discovery import workspace_start
-from policy.settings.toml_spans import scan
+from policy.settings.toml_errors import file_error, render_excerpt
+from policy.settings.toml_spans import Span, Spans, scan
+
+SEVERAL_DEFAULTS = (
+    "found multiple indexes with `default = true`; only one index may be marked as default"
+)
 
 
 def _normalize(name: str) -> str:
@@ -44,7 +56,45 @@ def _index_of(value: object) -> str | None:
     return None
 
 
-def _read(pyproject: Path, pins: Pins) -> None:
+def _index_problem(indexes: object) -> str | None:
+    if not isinstance(indexes, list):
+        return None
+    names: set[str] = set()
+    defaults = 0
+    for index in indexes:
+        if not isinstance(index, dict):
+            continue
+        name = index.get("name")
+        if isinstance(name, str):
+            if name in names:
+                return f"duplicate index name `{name}`"
+            names.add(name)
+        if index.get("default") is True:
+            defaults += 1
+            if defaults > 1:
+                return SEVERAL_DEFAULTS
+    return None
+
+
+def _check_indexes(uv: dict[str, object], pyproject: Path, text: str, cwd: Path) -> None:
+    problem = _index_problem(uv.get("index"))
+    if problem is None:
+        return
+    spans: Spans = scan(text)
+    span = spans.value(("tool", "uv", "index"))  # an inline `index = [...]`
+    header = spans.header(("tool", "uv", "index"))
+    if header is not None and header.line > 0:
+        # toml_edit spans an array of tables by its first `[[...]]` header, brackets included.
+        line = text.splitlines()[header.line - 1]
+        start = line.find("[[")
+        end = line.find("]]", start)
+        if start >= 0 and end > start:
+            span = Span(header.line, start + 1, end + 2 - start)
+    cause = render_excerpt(text, span, problem) if span else problem
+    raise file_error(display_path(pyproject, cwd), cause)
+
+
+def _read(pyproject: Path, pins: Pins, cwd: Path) -> None:
     try:
         text = pyproject.read_text(encoding="utf-8")
         data = tomllib.loads(text)
@@ -52,6 +102,8 @@ def _read(pyproject: Path, pins: Pins) -> None:
         return  # settings discovery already reports a broken `pyproject.toml`
     tool = data.get("tool")
     uv = tool.get("uv") if isinstance(tool, dict) else None
+    if isinstance(uv, dict):
+        _check_indexes(uv, pyproject, text, cwd)
     sources = uv.get("sources") if isinstance(uv, dict) else None
     if not isinstance(sources, dict):
         return
@@ -68,13 +120,16 @@ def _read(pyproject: Path, pins: Pins) -> None:
 
 
 def load_pins(cwd: Path) -> Pins:
-    """The pins of the project at `cwd` (and of its workspace root), member entries last."""
+    """The pins of the project at `cwd` (and of its workspace root), member entries last.
+
+    Raises `ConfigError` for the workspace loader's hard errors (see the module docstring).
+    """
     pins = Pins({}, {})
     project = next((d for d in (cwd, *cwd.parents) if (d / "pyproject.toml").is_file()), None)
     if project is None:
         return pins
     root = workspace_start(cwd)
     if root != project and (root / "pyproject.toml").is_file():
-        _read(root / "pyproject.toml", pins)
-    _read(project / "pyproject.toml", pins)
+        _read(root / "pyproject.toml", pins, cwd)
+    _read(project / "pyproject.toml", pins, cwd)
     return pins

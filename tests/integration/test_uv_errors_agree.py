@@ -50,6 +50,11 @@ BAD = [
     'index-url = "https://pkgs.<company>.example/simple/"\n',
     '[pip]\nindex-url = "https://1.2.3.256/simple/"\n',
     '[pip]\nfind-links = ["file://<host>/wheels"]\n',
+    # `ignore-error-codes`: u16 per element, then an HTTP status code (100-999) for the list.
+    '[[index]]\nname = "a"\nurl = "https://x.example/"\nignore-error-codes = [99]\n',
+    '[[index]]\nname = "a"\nurl = "https://x.example/"\nignore-error-codes = [403, 1000]\n',
+    '[[index]]\nname = "a"\nurl = "https://x.example/"\nignore-error-codes = [-1]\n',
+    '[[index]]\nname = "a"\nurl = "https://x.example/"\nignore-error-codes = [401, 65536]\n',
 ]
 
 
