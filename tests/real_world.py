@@ -3,7 +3,8 @@
 File names say what each one is: `NN-topic.uv.toml` is a `uv.toml`, `NN-topic.pyproject.toml`
 a `pyproject.toml`. They follow the shapes public projects use (PyTorch's explicit CPU index,
 Azure Artifacts / Google Artifact Registry / CodeArtifact / Artifactory / devpi / Nexus feeds,
-workspaces, `[pip]` sections for lock scripts, mirrors, flat wheel directories).
+workspaces, `[pip]` sections for lock scripts, mirrors, flat wheel directories, explicit indexes
+with `[tool.uv.sources]`, placeholders pasted from documentation).
 """
 
 from __future__ import annotations
