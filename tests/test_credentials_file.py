@@ -316,3 +316,25 @@ def test_eight_processes_inserting_at_once_lose_nothing(tmp_path: Path) -> None:
     entries = CredentialsFile(tmp_path).load()
     assert len(entries) == 8 * 10
     assert len({(e.service, e.username) for e in entries}) == 8 * 10
+
+
+TOKEN = "Bearer-s3cret-T0ken"
+
+
+def test_a_bearer_entry_answers_a_lookup_without_a_username(store: CredentialsFile) -> None:
+    # uv 0.13.9 reads `scheme = "bearer"` entries and sends `Authorization: Bearer <token>`;
+    # an entry without a username cannot answer a lookup that names one.
+    loaded = _file(
+        store,
+        f'[[credential]]\nservice = "https://pkgs.example.com/"\nscheme = "bearer"\n'
+        f'token = "{TOKEN}"\n',
+    )
+    found = loaded.get("https://pkgs.example.com/simple/foo/")
+    assert found is not None and found.is_authenticated
+    assert found.username is None and found.password is None
+    assert found.authorization_header() == f"Bearer {TOKEN}"
+    assert TOKEN not in repr(found) and TOKEN not in str(found)
+    assert repr(found) == (
+        "Credentials(username=None, password=None, source='credentials-file', token='[secure]')"
+    )
+    assert loaded.get("https://pkgs.example.com/simple/foo/", "alice") is None

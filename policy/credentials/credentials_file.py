@@ -187,6 +187,8 @@ class StoredCredential:
         return "\n".join(lines) + "\n"
 
     def credentials(self) -> Credentials:
+        if self.scheme is AuthScheme.BEARER and self.token is not None:
+            return Credentials.bearer(self.token, CredentialSource.CREDENTIALS_FILE)
         return Credentials(self.username, self.password, CredentialSource.CREDENTIALS_FILE)
 
     def __repr__(self) -> str:
@@ -406,10 +408,10 @@ class CredentialsFile:
         """uv's `get_credentials`: exact entry, then the longest matching prefix in the realm.
 
         Raises `CredentialsFileError` for a broken file or for two usernames matching equally
-        well without a username to choose (uv's ambiguity error). Bearer entries are skipped:
-        `Credentials` is Basic only.
+        well without a username to choose (uv's ambiguity error). A bearer entry has no
+        username, so it answers only a lookup without one, as in uv.
         """
-        entries = [e for e in self.entries() if e.scheme is AuthScheme.BASIC]
+        entries = self.entries()
         try:
             exact = ServiceUrl.parse(url).url
         except ValueError:

@@ -193,7 +193,7 @@ class RequestFlow:
             for index in search_indexes(settings)
             for url in (index.url, root_url(index.url))
         )
-        self._headers: dict[tuple[str | None, str | None], str] = {}
+        self._headers: dict[tuple[str | None, str | None, str | None], str] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(provider={self._settings.keyring_provider.value!r})"
@@ -274,7 +274,7 @@ class RequestFlow:
         return found
 
     def _attach(self, request: httpx.Request, credentials: Credentials) -> None:
-        key = (credentials.username, credentials.password_value)
+        key = (credentials.username, credentials.password_value, credentials.token_value)
         header = self._headers.get(key)
         if header is None:
             header = credentials.authorization_header()
@@ -438,7 +438,12 @@ def _clean(url: str) -> str:
 
 
 def _same(a: Credentials, b: Credentials | None) -> bool:
-    return b is not None and a.username == b.username and a.password_value == b.password_value
+    return (
+        b is not None
+        and a.username == b.username
+        and a.password_value == b.password_value
+        and a.token_value == b.token_value
+    )
 
 
 def _where(decision: Decision, url: str) -> str:

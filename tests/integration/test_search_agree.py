@@ -198,3 +198,27 @@ def test_flat_and_failing_simple_index_like_uv(sandbox: Sandbox) -> None:
     ours = run_ours(sandbox, *flags)
     assert uv.ok and ours.ok, ours.error
     assert uv.pages == ours.pages == [("/simple/peerpkg/", None)]
+
+
+BEARER = "Bearer-t0ken-s3cret"
+
+
+def test_bearer_entry_of_the_credentials_file_like_uv(sandbox: Sandbox) -> None:
+    # uv 0.13.9 reads a `scheme = "bearer"` entry (no username) for an index without one: the
+    # first request goes out bare, the retry carries `Authorization: Bearer <token>`. The
+    # test server knows no tokens, so both then fail on the same requests.
+    server = sandbox.server
+    store = Path(sandbox.env["XDG_DATA_HOME"]) / "uv" / "credentials"
+    store.mkdir(parents=True)
+    (store / "credentials.toml").write_text(
+        f'[[credential]]\nservice = "{server.base}/"\nscheme = "bearer"\ntoken = "{BEARER}"\n'
+    )
+    (sandbox.project / "requirements.in").write_text("peerpkg\n")
+    flags = ["--default-index", server.simple_url]
+    uv = run_uv(sandbox, "pip", "compile", "requirements.in", *flags)
+    uv_auth = [r["auth"] for r in server.requests()]
+    ours = run_ours(sandbox, *flags)
+    our_auth = [r["auth"] for r in server.requests()]
+    assert not uv.ok and not ours.ok
+    assert uv_auth == our_auth == [None, "bearer"]
+    assert BEARER not in ours.error
