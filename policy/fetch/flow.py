@@ -396,6 +396,9 @@ class RequestFlow:
 
     def _tell_once(self, key: tuple[object, ...], message: str, *args: object) -> None:
         """One -v line per (index or realm, event): the decisions that matter, not every file."""
+        # Every request passes here: without -v, or once told, cost no lock.
+        if key in self._told or not log.isEnabledFor(logging.INFO):
+            return
         with self._store_lock:
             if key in self._told:
                 return
