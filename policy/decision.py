@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 from policy._compat import StrEnum
 from policy.cloud import CloudUsername, cloud_username
 from policy.index import PYPI_INDEX, match_index
-from policy.provenance import CredentialSource
+from policy.provenance import CredentialSource, Provenanced
 from policy.realm import Realm, normalize_url, root_url
 from policy.redact import strip_credentials
 from policy.settings.models import (
@@ -57,7 +57,8 @@ UV_PREFIX = "uv:"
 
 STORABLE_SOURCES = frozenset({CredentialSource.URL, CredentialSource.ENV})
 """Only credentials configured for the index (its URL, `UV_INDEX_<NAME>_*`) are
-stored; never what netrc, the credentials file, a keyring or the cache gave back."""
+stored; never what netrc, the credentials file, a keyring or the cache gave back, nor what
+the network chose (a redirect's `Location`, a page's link)."""
 
 _SOURCES_BEFORE_KEYRING = (
     CredentialSource.URL,
@@ -112,14 +113,26 @@ class Decision:
     cloud: CloudUsername | None = None
     """The hosted registry's fixed username the keyring lookups use (none was known)."""
 
-    def may_store(self, source: CredentialSource, username: str | None, password: bool) -> bool:
-        """May credentials that just worked be stored?
+    def may_store(self, credentials: Provenanced, *, redirected: bool = False) -> bool:
+        """May `credentials`, which a 2xx just answered, be stored?
 
-        Only where `store` allows it, only credentials configured for the index
-        (`STORABLE_SOURCES`), and only with a username and a password. Whether the keyring
-        already holds them is the fetcher's question (I/O), asked after this one.
+        Only where `store` allows it; only credentials configured for this very index (its
+        URL's userinfo or its `UV_INDEX_<NAME>_*`, recorded when they were found: source in
+        `STORABLE_SOURCES`, `configured`, scope this index's URL); only when the request
+        carried them to the index directly (`redirected` False: no redirect hop in between);
+        and only with a username and a password. Whether the keyring already holds them is
+        the fetcher's question (I/O), asked after this one.
         """
-        return self.store and source in STORABLE_SOURCES and bool(username) and password
+        return (
+            self.store
+            and not redirected
+            and credentials.configured
+            and credentials.source in STORABLE_SOURCES
+            and self.index is not None
+            and credentials.scope == normalize_url(self.index.url)
+            and bool(credentials.username)
+            and credentials.is_authenticated
+        )
 
     def looks_up_first(self, username: str | None) -> bool:
         """Whether to ask the sources before sending a request that has no password.

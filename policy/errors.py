@@ -8,7 +8,8 @@ token or Authorization value: URLs go through `policy.redact.redact_url` first.
      ├── ConfigError            invalid configuration (file, environment variable or flag)
      ├── CredentialsError       the policy requires credentials that are not there
      │    ├── MissingCredentials      `authenticate = "always"` and no source had any
-     │    └── IncompleteCredentials   a username without a password under `always`
+     │    ├── IncompleteCredentials   a username without a password under `always`
+     │    └── InvalidCredentials      URL credentials that are not UTF-8 once decoded
      ├── KeyringUnavailable     a keyring backend failed, timed out or is locked (never fatal
      │                          during a fetch: it is reported as a warning and treated as a miss)
      ├── CredentialsFileError   the plaintext credentials file cannot be read or written
@@ -43,6 +44,10 @@ class MissingCredentials(CredentialsError):
 
 class IncompleteCredentials(CredentialsError):
     """`authenticate = "always"` and only a username was found (`Incomplete credentials`)."""
+
+
+class InvalidCredentials(CredentialsError):
+    """Credentials in a URL that are not valid UTF-8 after percent-decoding (uv refuses them)."""
 
 
 class KeyringUnavailable(PolicyError):

@@ -241,14 +241,24 @@ def test_second_success_does_not_store_again() -> None:
 
 
 def test_nothing_stored_from_a_failed_response() -> None:
-    env = {"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": "WRONG"}
-    auth = make_auth(env=env, store=True)
+    auth = make_auth(store=True)
     flow = auth.flow(httpx.Request("GET", INDEX + "a/"))
     sent = sent_request(next(flow))
     step = flow.send(response(403, sent))
     assert isinstance(step, Lookup)
     with pytest.raises(StopIteration) as done:
         flow.send(None)
+    assert done.value.value.status_code == 403
+
+
+def test_explicit_environment_credentials_are_final() -> None:
+    """A wrong `UV_INDEX_<NAME>_PASSWORD` fails as it is: no other source is asked."""
+    env = {"UV_INDEX_PRIVATE_USERNAME": "alice", "UV_INDEX_PRIVATE_PASSWORD": "WRONG"}
+    auth = make_auth(env=env, store=True)
+    flow = auth.flow(httpx.Request("GET", INDEX + "a/"))
+    sent = sent_request(next(flow))
+    with pytest.raises(StopIteration) as done:
+        flow.send(response(403, sent))
     assert done.value.value.status_code == 403
 
 
@@ -332,14 +342,16 @@ def test_a_streamed_body_is_read_first_so_the_retry_can_resend_it() -> None:
     assert transport.bodies == [b"a=1&b=2"] * 4
 
 
-def test_wrong_url_password_is_replaced_by_the_keyring_and_never_cached() -> None:
+def test_wrong_url_password_is_final_and_never_cached() -> None:
+    """A wrong password in the URL fails as uv fails: the keyring's is not tried instead."""
     server = Server()
     sources = StandInSources(answers={"alice": GOOD})
     auth = make_auth(sources=sources)
     with httpx.Client(transport=httpx.MockTransport(server), auth=auth) as client:
-        assert client.get("https://alice:WRONG@pkgs.example/simple/a/").status_code == 200
-        assert client.get("https://pkgs.example/packages/x.whl").status_code == 200
-    assert [s[3] for s in server.seen] == [403, 200, 200]
+        assert client.get("https://alice:WRONG@pkgs.example/simple/a/").status_code == 403
+        assert client.get("https://pkgs.example/packages/x.whl").status_code == 401
+    assert [s[3] for s in server.seen] == [403, 401]
+    assert [user for _, user in sources.finds] == [None]  # only the anonymous request
 
 
 def test_redirect_to_another_origin_carries_no_credentials() -> None:

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from policy.credentials.values import Credentials
 from policy.decision import PREVIEW_GATE_WARNING, Decision, KeyringKind, KeyringLookup, decide
 from policy.provenance import CredentialSource
 from policy.realm import Realm
@@ -330,9 +331,18 @@ def test_may_store_table(
     row = ROWS[row_id]
     config = make_settings(row.provider, row.native_auth, row.authenticate, row.keyring)
     decision = decide(config, URL if row.matched else OUT, username)
-    assert decision.may_store(source, username, password) is expected
+    credentials = Credentials.basic(username, "pw" if password else None, source)
+    configured = credentials.given(IDX, configured=source in (E, U_))
+    assert decision.may_store(configured) is expected
     if expected:
         assert decision.store and decision.store_service == f"uv-credentials:{IDX}"
+        # The same values, but not what the configuration gave this index: never stored.
+        assert decision.may_store(credentials.given(IDX)) is False
+        assert decision.may_store(credentials.given(IDX + "other/", configured=True)) is False
+        assert decision.may_store(configured, redirected=True) is False
+        for network in (CredentialSource.LOCATION, CredentialSource.LINK):
+            chosen = Credentials.basic(username, "pw", network).given(IDX, configured=True)
+            assert decision.may_store(chosen) is False
 
 
 # ------------------------------------------------------------------ details

@@ -211,7 +211,7 @@ def test_store_and_keyring_holds(env: dict[str, str]) -> None:
     service = f"uv-credentials:{INDEX}"
     decision = native_decision("alice")
     assert (decision.store, decision.store_service) == (True, service)
-    creds = Credentials.basic("alice", SECRET, CredentialSource.ENV)
+    creds = Credentials.basic("alice", SECRET, CredentialSource.ENV).given(INDEX, configured=True)
     assert sources.keyring_holds(decision, creds) is False
     assert sources.store(decision, creds) == service
     assert sources.keyring_holds(decision, creds) is True
@@ -230,7 +230,7 @@ def test_store_failure_is_one_warning(
 ) -> None:
     sources = _sources(env, native=Broken())
     decision = native_decision("alice")
-    creds = Credentials.basic("alice", SECRET, CredentialSource.URL)
+    creds = Credentials.basic("alice", SECRET, CredentialSource.URL).given(INDEX, configured=True)
     with caplog.at_level(logging.DEBUG, logger="policy"):
         assert sources.store(decision, creds) is None
         assert sources.store(decision, creds) is None

@@ -20,8 +20,8 @@ from policy.credentials.credentials_file import CredentialsFile
 from policy.credentials.netrc_file import NetrcSource
 from policy.credentials.values import Credentials
 from policy.errors import CredentialsFileError, KeyringUnavailable
-from policy.provenance import CredentialSource
-from policy.redact import redact_url
+from policy.provenance import CredentialSource, Provenanced
+from policy.redact import MASK, redact_url
 from policy.settings.models import IndexSettings
 
 log = logging.getLogger("policy.credentials.lookup")
@@ -59,7 +59,7 @@ class DecisionLike(Protocol):
     def store_service(self) -> str | None: ...
     @property
     def index(self) -> IndexSettings | None: ...
-    def may_store(self, source: CredentialSource, username: str | None, password: bool) -> bool: ...
+    def may_store(self, credentials: Provenanced, *, redirected: bool = False) -> bool: ...
 
 
 class CredentialSources:
@@ -157,7 +157,8 @@ class CredentialSources:
                 continue
             user = lookup.username if lookup.username is not None else username
             backend = self.backend(kind)
-            shown = f"{user}@{lookup.service}" if user else lookup.service
+            # The username may be a token (nothing proves otherwise yet): masked.
+            shown = f"{MASK}@{lookup.service}" if user else lookup.service
             log.debug(
                 "Checking %s for credentials for %s", _LABELS.get(kind, kind), redact_url(shown)
             )
@@ -241,7 +242,7 @@ class CredentialSources:
         service = decision.store_service
         if service is None or credentials.username is None or credentials.password is None:
             return None
-        if not decision.may_store(credentials.source, credentials.username, True):
+        if not decision.may_store(credentials):
             return None
         backend = self.backend("native")
         try:

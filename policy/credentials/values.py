@@ -4,12 +4,14 @@ where they came from."""
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from dataclasses import dataclass, field, replace
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from pydantic import SecretStr
 
+from policy.errors import InvalidCredentials
 from policy.provenance import CredentialSource
+from policy.redact import redact_url
 
 
 @dataclass(frozen=True)
@@ -19,12 +21,19 @@ class Credentials:
     An empty username is normalised to `None`, as uv's `Username::new` does. A bearer token
     (a `scheme = "bearer"` entry of the credentials file) has no username and no password and
     is sent as `Authorization: Bearer <token>`, as uv sends it.
+
+    Provenance is recorded when the value is found and never re-derived: `source` says what
+    gave it, `scope` the index URL (or, outside every index, the realm) it was given or found
+    for, and `configured` whether it is exactly what the configuration gave that index (its
+    URL's userinfo or `UV_INDEX_<NAME>_*`): the only credentials that may ever be stored.
     """
 
     username: str | None
     password: SecretStr | None = field(default=None)
     source: CredentialSource = CredentialSource.URL
     token: SecretStr | None = field(default=None)
+    scope: str | None = field(default=None, compare=False)
+    configured: bool = field(default=False, compare=False)
 
     @classmethod
     def bearer(cls, token: SecretStr, source: CredentialSource) -> Credentials:
@@ -43,14 +52,24 @@ class Credentials:
         return cls(username, None if password is None else SecretStr(password), source)
 
     @classmethod
-    def from_url(cls, url: str) -> Credentials | None:
-        """Percent-decoded userinfo of `url`, or None when it carries neither part."""
+    def from_url(
+        cls, url: str, source: CredentialSource = CredentialSource.URL
+    ) -> Credentials | None:
+        """Percent-decoded userinfo of `url`, or None when it carries neither part.
+
+        Raises `InvalidCredentials` when a part is not UTF-8 once decoded, as uv does (never
+        sent with replacement characters).
+        """
         parts = urlsplit(url)
-        username = unquote(parts.username) if parts.username else None
-        password = unquote(parts.password) if parts.password is not None else None
+        username = _decode(url, "username", parts.username) if parts.username else None
+        password = _decode(url, "password", parts.password)
         if not username and not password:
             return None
-        return cls.basic(username, password, CredentialSource.URL)
+        return cls.basic(username, password, source)
+
+    def given(self, scope: str | None, *, configured: bool = False) -> Credentials:
+        """The same credentials, recorded as given or found for `scope`."""
+        return replace(self, scope=scope, configured=configured)
 
     @property
     def is_authenticated(self) -> bool:
@@ -78,9 +97,23 @@ class Credentials:
     def __repr__(self) -> str:
         shown = "None" if self.password is None else "'[secure]'"
         token = "" if self.token is None else ", token='[secure]'"
+        # A username without a password may be a token: masked too.
+        user = "'****'" if self.password is None and self.username else repr(self.username)
         return (
-            f"Credentials(username={self.username!r}, password={shown}, "
+            f"Credentials(username={user}, password={shown}, "
             f"source={self.source.value!r}{token})"
         )
 
     __str__ = __repr__
+
+
+def _decode(url: str, part: str, raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    try:
+        return unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidCredentials(
+            f"Failed to parse credentials in URL: {redact_url(url)}: URL {part} contains "
+            "invalid UTF-8"
+        ) from None

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from policy.credentials.values import Credentials
-from policy.realm import origin_realm, realm_key, root_url, split_origin
+from policy.realm import normalize_url, origin_realm, realm_key, root_url, split_origin
 from policy.redact import strip_credentials
 from policy.settings.models import IndexSettings
 
@@ -95,16 +95,25 @@ class CredentialsCache:
         if credentials.is_authenticated or current is None or not current.is_authenticated:
             self._realms[key] = credentials
 
-    def insert(self, url: str, credentials: Credentials, *, replace_stale: bool = False) -> None:
-        """Remember `credentials` for `url`'s realm (with and without username) and prefix."""
+    def insert(
+        self,
+        url: str,
+        credentials: Credentials,
+        *,
+        replace_stale: bool = False,
+        realm: bool = True,
+    ) -> None:
+        """Remember `credentials` for `url`'s prefix and, with `realm`, its realm (with and
+        without username)."""
         if credentials.username is None and credentials.password is None:
             return
         url = _clean(url)
-        realm = realm_key(url)
         with self._lock:
-            if credentials.username is not None:
-                self._insert_realm((realm, credentials.username), credentials)
-            self._insert_realm((realm, None), credentials)
+            if realm:
+                key = realm_key(url)
+                if credentials.username is not None:
+                    self._insert_realm((key, credentials.username), credentials)
+                self._insert_realm((key, None), credentials)
             if replace_stale:
                 self._urls.replace_on_path(url, credentials)
             else:
@@ -128,23 +137,33 @@ class CredentialsCache:
             return None
         return found
 
-    def seed(self, indexes: tuple[IndexSettings, ...], env: Mapping[str, str]) -> None:
+    def seed(
+        self, indexes: tuple[IndexSettings, ...], env: Mapping[str, str]
+    ) -> dict[str, Credentials]:
         """uv's `cache_index_credentials`: every index's env credentials, else its URL's.
 
         `UV_INDEX_<NAME>_*` beat credentials written in the index URL; they are stored at the
-        index URL and, when it ends in `simple`, at its root too.
+        index URL and, when it ends in `simple`, at its root too, recorded as configured for
+        that index, and only there: not for the realm (a username or password given for one
+        index is not another index's until it has worked). Returns them by index scope
+        (`normalize_url` of the index URL).
         """
         from policy.credentials.index_env import index_env_credentials
 
+        configured: dict[str, Credentials] = {}
         for index in indexes:
             credentials = index_env_credentials(index, env) or Credentials.from_url(index.url)
             if credentials is None:
                 continue
+            scope = normalize_url(index.url)
+            credentials = credentials.given(scope, configured=True)
+            configured.setdefault(scope, credentials)
             url = strip_credentials(index.url)
             root = root_url(url)
             if root != url:
-                self.insert(root, credentials)
-            self.insert(url, credentials)
+                self.insert(root, credentials, realm=False)
+            self.insert(url, credentials, realm=False)
+        return configured
 
     def __repr__(self) -> str:
         with self._lock:

@@ -86,10 +86,21 @@ Step = httpx.Request | Lookup | Store | Wait
 Flow = Generator[Step, Any, httpx.Response]
 
 
+GIVEN_BY = "keyring_policy.given_by"
+"""Request extension a caller sets to `"link"` when the URL was taken from a page: userinfo
+in it is then recorded as chosen by the network (`CredentialSource.LINK`)."""
+
+
 def request_credentials(request: httpx.Request) -> Credentials | None:
-    """Credentials the request itself carries: URL userinfo first, then a Basic header."""
+    """Credentials the caller's request itself carries: URL userinfo first, then a Basic header.
+
+    Raises `InvalidCredentials` for URL credentials that are not UTF-8 once decoded.
+    """
     if request.url.userinfo:
-        from_url = Credentials.from_url(str(request.url))
+        source = CredentialSource.URL
+        if request.extensions.get(GIVEN_BY) == "link":
+            source = CredentialSource.LINK
+        from_url = Credentials.from_url(str(request.url), source)
         if from_url is not None:
             return from_url
     if "Authorization" not in request.headers:  # cheaper than .get() for the usual case
@@ -177,7 +188,7 @@ class RequestFlow:
         self.follow_redirects = follow_redirects
         self.max_redirects = redirect_limit(self._env)
         self.cache = CredentialsCache()
-        self.cache.seed(search_indexes(settings), self._env)
+        self._configured = self.cache.seed(search_indexes(settings), self._env)
         self.lookups: SingleFlight[Credentials] = SingleFlight()
         self.probes = ProbeGate()
         self.stored: list[dict[str, str]] = []
@@ -201,16 +212,23 @@ class RequestFlow:
     # ------------------------------------------------------------------ the request logic
 
     def flow(self, request: httpx.Request) -> Flow:
-        """The whole exchange for one request, redirects included; returns the last response."""
+        """The whole exchange for one request, redirects included; returns the last response.
+
+        The credentials a hop carried go on to the next hop as the same value (provenance
+        kept), and only within the origin; they are never read back from a header.
+        """
         hops = 0
+        carried: Credentials | None = None
         while True:
-            response = yield from self._attempt(request)
+            response, sent = yield from self._attempt(request, carried, hops)
             if not self.follow_redirects or hops >= self.max_redirects:
                 return response
             following = redirect_request(request, response)
             if following is None:
                 return response
             log.debug("redirect %d to %s", response.status_code, redact_url(str(following.url)))
+            following.headers.pop("Authorization", None)  # attached again from `carried`
+            carried = sent if same_origin(request.url, following.url) else None
             request, hops = following, hops + 1
 
     def _decision(self, url: str, username: str | None) -> Decision:
@@ -288,25 +306,68 @@ class RequestFlow:
         )
 
     @staticmethod
-    def _lookup_key(decision: Decision, url: str, username: str | None) -> tuple[str, str | None]:
+    def _scope(decision: Decision, url: str) -> str:
+        """What credentials are given or found for: the index URL, else the realm."""
         if decision.index is not None:
-            return _clean(decision.index.url), username
-        return realm_key(url), username
+            return normalize_url(decision.index.url)
+        return realm_key(url)
 
-    def _attempt(self, request: httpx.Request) -> Flow:
-        """One URL: attach what is known, look up when needed, retry once on 401/403/404."""
-        given = request_credentials(request)
+    def _lookup_key(
+        self, decision: Decision, url: str, username: str | None
+    ) -> tuple[str, str | None]:
+        return self._scope(decision, url), username
+
+    def _given(
+        self, request: httpx.Request, carried: Credentials | None, hops: int
+    ) -> Credentials | None:
+        """What this hop itself carries, its provenance recorded (userinfo removed from the URL).
+
+        The first hop: the caller's URL userinfo or Basic header. A later hop: userinfo in
+        the `Location` (chosen by the network), else what the previous hop carried.
+        """
+        if hops == 0:
+            given = request_credentials(request)
+        elif request.url.userinfo:
+            given = Credentials.from_url(str(request.url), CredentialSource.LOCATION)
+        else:
+            given = carried
         if request.url.userinfo:
             request.url = request.url.copy_with(userinfo=b"")
+        return given
+
+    def _provenance(self, given: Credentials, scope: str, hops: int) -> Credentials:
+        """`given` recorded for `scope`; configured only when exactly the index's own."""
+        if given.scope is not None:
+            return given  # carried from an earlier hop: its provenance stands
+        own = self._configured.get(scope)
+        configured = (
+            hops == 0
+            and given.source is CredentialSource.URL
+            and own is not None
+            and _same(given, own)
+        )
+        return given.given(scope, configured=configured)
+
+    def _attempt(
+        self, request: httpx.Request, carried: Credentials | None, hops: int
+    ) -> Generator[Step, Any, tuple[httpx.Response, Credentials | None]]:
+        """One URL: attach what is known, look up when needed, retry once on 401/403/404.
+
+        Returns the response and the credentials the request finally carried.
+        """
+        given = self._given(request, carried, hops)
         url = str(request.url)
         decision = self._route(url)
+        scope = self._scope(decision, url)
+        if given is not None:
+            given = self._provenance(given, scope, hops)
 
         if decision.authenticate == AuthPolicy.NEVER:
             # Sent as it is: only what the request itself carries (uv sends URL userinfo).
             if given is not None:
                 self._attach(request, given)
             response: httpx.Response = yield request
-            return response
+            return response, given
 
         candidate = given if given is not None and given.is_authenticated else None
         if candidate is None:
@@ -328,7 +389,11 @@ class RequestFlow:
                 if known is not None and known.is_authenticated:
                     candidate, cached = known, True
         try:
-            return (yield from self._exchange(request, url, decision, given, candidate, cached))
+            return (
+                yield from self._exchange(
+                    request, url, decision, scope, given, candidate, cached, hops > 0
+                )
+            )
         finally:
             if probe is not None:
                 self.probes.leave(probe)
@@ -338,16 +403,22 @@ class RequestFlow:
         request: httpx.Request,
         url: str,
         decision: Decision,
+        scope: str,
         given: Credentials | None,
         candidate: Credentials | None,
         cached: bool,
-    ) -> Flow:
+        redirected: bool,
+    ) -> Generator[Step, Any, tuple[httpx.Response, Credentials | None]]:
         """Send with `candidate`, looking up first or after a 401/403/404 as the policy says."""
-        username = candidate.username if candidate is not None else None
+        # A username is looked up only for the index (or realm) it was given or found for:
+        # credentials that worked elsewhere in the realm may be sent, never lent their name.
+        username = None
+        if candidate is not None and candidate.scope == scope:
+            username = candidate.username
         looked = False
         if candidate is None or not candidate.is_authenticated:
             if decision.looks_up_first(username):
-                found: Credentials | None = yield self._lookup(url, username)
+                found = yield from self._found(url, username, scope)
                 looked = True
                 if found is not None and (found.is_authenticated or candidate is None):
                     candidate, cached = found, False
@@ -368,14 +439,22 @@ class RequestFlow:
         response: httpx.Response = yield request
         if response.is_success:
             if candidate is not None:
-                yield from self._succeeded(decision, url, candidate, remember=not cached)
-            return response
+                yield from self._succeeded(
+                    decision, url, candidate, remember=not cached, redirected=redirected
+                )
+            return response, candidate
         if response.status_code not in RETRY_STATUSES or looked:
-            return response
+            return response, candidate
+        if _explicit(candidate, given):
+            # What the user gave is final: a wrong password fails loudly, never swapped.
+            log.debug(
+                "%s answered %d to the credentials given", redact_url(url), response.status_code
+            )
+            return response, candidate
 
-        found = yield self._lookup(url, username)
+        found = yield from self._found(url, username, scope)
         if found is None or not found.is_authenticated or _same(found, candidate):
-            return response
+            return response, candidate
         self._tell_once(
             ("retry", self._lookup_key(decision, url, None), found.source),
             "Retrying %s with credentials from %s",
@@ -386,8 +465,15 @@ class RequestFlow:
         self._attach(request, found)
         retried: httpx.Response = yield request
         if retried.is_success:
-            yield from self._succeeded(decision, url, found)
-        return retried
+            yield from self._succeeded(decision, url, found, redirected=redirected)
+        return retried, found
+
+    def _found(
+        self, url: str, username: str | None, scope: str
+    ) -> Generator[Step, Any, Credentials | None]:
+        """Perform the lookup step; what it finds is recorded as found for `scope`."""
+        found: Credentials | None = yield self._lookup(url, username)
+        return None if found is None else found.given(scope)
 
     def _lookup(self, url: str, username: str | None) -> Lookup:
         """The lookup step, with the exact decision for this URL and username."""
@@ -408,25 +494,30 @@ class RequestFlow:
         log.info(message, *args)
 
     def _succeeded(
-        self, decision: Decision, url: str, credentials: Credentials, *, remember: bool = True
+        self,
+        decision: Decision,
+        url: str,
+        credentials: Credentials,
+        *,
+        remember: bool = True,
+        redirected: bool = False,
     ) -> Generator[Step, Any, None]:
         """Remember what worked; store it when the decision allows. Never from a failure."""
         if remember:
-            self.cache.insert(url, credentials, replace_stale=True)
-        if not decision.may_store(
-            credentials.source, credentials.username, credentials.is_authenticated
-        ):
+            # A username alone stays with its URL prefix: it may be a token of that index.
+            self.cache.insert(
+                url, credentials, replace_stale=True, realm=credentials.is_authenticated
+            )
+        if not decision.may_store(credentials, redirected=redirected):
             self._tell_once(
                 ("store", self._lookup_key(decision, url, None), credentials.source),
                 "Not stored (%s): %s",
                 _where(decision, url),
-                _why_not_stored(decision, credentials),
+                _why_not_stored(decision, credentials, redirected=redirected),
             )
             return
         decision = self._decision(url, credentials.username)  # exactly, for this URL
-        if not decision.may_store(
-            credentials.source, credentials.username, credentials.is_authenticated
-        ):
+        if not decision.may_store(credentials, redirected=redirected):
             return
         attempt = (decision.store_service, credentials.username)
         with self._store_lock:
@@ -471,8 +562,14 @@ def _tell_route(url: str, decision: Decision) -> None:
         log.debug("  because %s", reason)
 
 
-def _why_not_stored(decision: Decision, credentials: Credentials) -> str:
+def _why_not_stored(
+    decision: Decision, credentials: Credentials, *, redirected: bool = False
+) -> str:
     if decision.store:
+        if redirected and credentials.configured:
+            return "they reached the index through a redirect; only a direct request stores"
+        if credentials.configured:
+            return "they were given for another index"
         return (
             f"credentials from {credentials.source.value} are never stored; only those given "
             "in the index URL or `UV_INDEX_<NAME>_*` are"
@@ -481,3 +578,13 @@ def _why_not_stored(decision: Decision, credentials: Credentials) -> str:
         if reason.startswith("credentials are not stored"):
             return reason.removeprefix("credentials are not stored: ")
     return "the policy does not store for this URL"
+
+
+def _explicit(candidate: Credentials | None, given: Credentials | None) -> bool:
+    """Credentials the user gave in full (a URL's userinfo, an index's configured pair)."""
+    return (
+        candidate is not None
+        and bool(candidate.username)
+        and candidate.is_authenticated
+        and (candidate is given or candidate.configured)
+    )

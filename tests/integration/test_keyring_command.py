@@ -274,3 +274,39 @@ def test_decide_then_find_calls_the_command_as_uv(
     if argvs:
         assert found is not None
         assert found.password_value == SECRET
+
+
+@pytest.mark.parametrize(
+    ("service", "username"),
+    [
+        ("127.0.0.1:8080", "--disable"),
+        ("-h", services.USER),
+        ("127.0.0.1:8080", "-"),
+    ],
+)
+def test_a_name_beginning_with_a_dash_never_reaches_the_command(
+    fake: Fake, caplog: pytest.LogCaptureFixture, service: str, username: str
+) -> None:
+    """`keyring get <service> --disable` would rewrite the user's keyringrc: not run at all."""
+    backend = fake.backend()
+    with caplog.at_level(logging.WARNING, logger="policy"):
+        first = backend.get(service, username)
+        second = backend.get(service, username)
+    assert first.status is LookupStatus.NOT_FOUND and second.status is LookupStatus.NOT_FOUND
+    assert fake.calls() == []
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1 and "begins with `-`" in warnings[0]
+    assert username not in warnings[0] or username == "-"
+
+
+def test_a_dashed_username_from_a_link_runs_no_keyring_command(fake: Fake) -> None:
+    """The whole lookup for `http://--disable@host/...` is a miss; uv's argv otherwise."""
+    url = "http://127.0.0.1:8080/files/x.whl"
+    settings = Settings(keyring_provider=KeyringProvider.SUBPROCESS)
+    decision = decide(settings, url, "--disable")
+    assert decision.keyring_lookups  # the policy lists them; the backend refuses to run them
+    sources = CredentialSources(env=fake.env, subprocess=fake.backend())
+    assert sources.find(decision, "--disable") is None
+    assert fake.calls() == []
+    assert sources.find(policy_decision(services.USER), services.USER) is not None
+    assert next(call["argv"] for call in fake.calls()) == ["get", INDEX, services.USER]

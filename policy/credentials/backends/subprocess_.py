@@ -22,7 +22,7 @@ from policy.credentials.values import Credentials
 from policy.env import DEFAULT_KEYRING_TIMEOUT
 from policy.errors import KeyringUnavailable
 from policy.provenance import CredentialSource
-from policy.redact import redact_text
+from policy.redact import MASK, redact_text
 
 log = logging.getLogger("policy.credentials.backends.subprocess")
 
@@ -30,7 +30,17 @@ MODE_UNSUPPORTED_WARNING = (
     "Attempted to fetch credentials using the `keyring` command, but it does not support "
     "`--mode creds`; upgrade to `keyring>=v25.2.1` or provide a username"
 )
+OPTION_LIKE_WARNING = (
+    "The `keyring` command was not run: a service name or username begins with `-` and "
+    "would be read as an option (such a name usually comes from a link or redirect chosen "
+    "by the server)"
+)
 _DETAIL_LIMIT = 300
+
+
+def _option_like(*args: str | None) -> bool:
+    """A service name or username the command would read as an option (`--disable`...)."""
+    return any(arg is not None and arg.startswith("-") for arg in args)
 
 
 def _last_line(text: str) -> str:
@@ -57,6 +67,7 @@ class SubprocessKeyring(KeyringBackend):
         self._executable: str | None = None
         self._missing_logged = False
         self._mode_warned = False
+        self._option_warned = False
         self._dead: str | None = None  # set after a timeout: the command hangs, stop asking
 
     def _resolve(self) -> str | None:
@@ -114,7 +125,15 @@ class SubprocessKeyring(KeyringBackend):
                 if stream is not None:
                     stream.close()
 
+    def _refuse(self, service: str) -> LookupResult:
+        if not self._option_warned:
+            self._option_warned = True
+            log.warning(OPTION_LIKE_WARNING)
+        return LookupResult.not_found(self.name, service, "a name begins with `-`")
+
     def get(self, service: str, username: str | None, *, creds_mode: bool = False) -> LookupResult:
+        if _option_like(service, username):
+            return self._refuse(service)
         if username is not None:
             argv = ["get", service, username]
         elif creds_mode:
@@ -139,9 +158,7 @@ class SubprocessKeyring(KeyringBackend):
         if username is not None:
             password = text.rstrip()
             if not password:
-                log.debug(
-                    "Got empty password for `%s@%s` from `keyring` command", username, service
-                )
+                log.debug("Got empty password for `%s@%s` from `keyring` command", MASK, service)
             return LookupResult.found(
                 self.name,
                 service,
@@ -179,6 +196,8 @@ class SubprocessKeyring(KeyringBackend):
 
     def set(self, service: str, username: str, password: Password) -> None:
         # `keyring set` reads the password from stdin when stdin is not a terminal; never argv.
+        if _option_like(service, username):
+            raise KeyringUnavailable(OPTION_LIKE_WARNING)
         secret = reveal(password)
         ran = self._run(["set", service, username], secret.encode("utf-8") + b"\n", service)
         if isinstance(ran, LookupResult):
@@ -189,7 +208,7 @@ class SubprocessKeyring(KeyringBackend):
             raise KeyringUnavailable(f"`{self._command} set` failed: {detail}")
 
     def delete(self, service: str, username: str) -> bool:
-        if self.get(service, username).credentials is None:
+        if _option_like(service, username) or self.get(service, username).credentials is None:
             return False
         ran = self._run(["del", service, username], None, service)
         if isinstance(ran, LookupResult):
