@@ -408,8 +408,8 @@ class TrustMachine(RuleBasedStateMachine):
                 continue
             listed = False
             for url in urls:
-                for asked in {username, None}:
-                    lookups = decide(self.settings, url, asked).keyring_lookups
+                for user in {username, None}:
+                    lookups = decide(self.settings, url, user).keyring_lookups
                     listed = listed or any(
                         lookup.kind is kind
                         and lookup.service == service
