@@ -52,6 +52,8 @@ from policy.settings.models import (
 HOSTS = ("http://localhost", "http://127.0.0.1:8080")
 NAMES = ("a", "b", "c")
 NETWORK_USERINFO = ("mallory:evil-pw", "--disable", "mallory")
+GIVEN_IN_URLS = {"mallory", "--disable", "caller"}
+"""Usernames the exchanges' own URLs give (a caller's userinfo, a link's, a Location's)."""
 
 
 class RecordingKeyring(MemoryKeyring):
@@ -104,7 +106,7 @@ def index_plans(draw: st.DrawFn) -> list[IndexPlan]:
     count = draw(st.integers(1, 3))
     plans = []
     for name in NAMES[:count]:
-        url_kind = draw(st.sampled_from(["none", "user", "full"]))
+        url_kind = draw(st.sampled_from(["none", "user", "full", "full"]))
         env_kind = draw(st.sampled_from(["none", "none", "full", "user", "password"]))
         plans.append(
             IndexPlan(
@@ -127,8 +129,8 @@ def index_plans(draw: st.DrawFn) -> list[IndexPlan]:
 def worlds(draw: st.DrawFn) -> dict[str, Any]:
     return {
         "indexes": index_plans(draw),
-        "provider": draw(st.sampled_from(list(KeyringProvider))),
-        "native_auth": draw(st.booleans()),
+        "provider": draw(st.sampled_from([KeyringProvider.NATIVE] * 3 + list(KeyringProvider))),
+        "native_auth": draw(st.sampled_from([True, True, False])),
         "netrc": draw(st.sets(st.sampled_from(range(len(HOSTS))))),
         "credentials_file": draw(st.sets(st.sampled_from(range(len(HOSTS))))),
         "native_entries": draw(st.booleans()),
@@ -368,12 +370,21 @@ class TrustMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------ the checks
 
+    def _scope(self, url: str) -> str:
+        index = match_index(self.settings, url)
+        return normalize_url(index.url) if index is not None else realm_key(url)
+
     def _check_sent(self, step: Step) -> None:
-        """No credentials go to a realm they were not given for."""
+        """No credentials go to a realm they were not given for; a bare username (it may be a
+        token) not even to another index of the realm."""
         for sent in step.sent:
             if sent.authorization is None:
                 continue
             user, password = sent.authorization
+            if password == "" and user:
+                known = self.usernames.get(self._scope(sent.url), set()) | GIVEN_IN_URLS
+                known |= {u for u, p in self.allowed[sent.realm] if p == ""}
+                assert user in known, f"username {user} sent to another index"
             allowed = self.allowed[sent.realm]
             pairs = {(u or "", p or "") for u, p in allowed}
             names = {u for u, _ in allowed if u}
@@ -419,12 +430,9 @@ class TrustMachine(RuleBasedStateMachine):
             assert listed, f"{kind} lookup {service} {username} is listed for none of {urls}"
             if username is None:
                 continue
-            scopes = set()
-            for url in urls:
-                index = match_index(self.settings, url)
-                scopes.add(normalize_url(index.url) if index is not None else realm_key(url))
+            scopes = {self._scope(url) for url in urls}
             known = set().union(*(self.usernames.get(scope, set()) for scope in scopes))
-            known |= {"mallory", "--disable", "caller"}  # given in the exchange's own URLs
+            known |= GIVEN_IN_URLS
             assert username in known, f"username {username} looked up outside its index"
 
     def _check_stores(self, step: Step, sets: list[tuple[str, str, str]]) -> None:
