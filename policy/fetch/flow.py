@@ -359,9 +359,13 @@ class RequestFlow:
         url = str(request.url)
         decision = self._route(url)
         scope = self._scope(decision, url)
-        if given is not None and given is carried and not given.is_authenticated:
-            if given.scope != scope:
-                given = None  # a bare username (maybe a token) stays with its index
+        if (
+            given is not None
+            and given is carried
+            and not given.is_authenticated
+            and given.scope != scope
+        ):
+            given = None  # a bare username (maybe a token) stays with its index
         if given is not None:
             given = self._provenance(given, scope, hops)
 
