@@ -615,3 +615,83 @@ def test_native_reads_a_configured_index_ahead_but_never_the_implicit_pypi() -> 
     with httpx.Client(transport=public, auth=_real(implicit, sources)) as http:
         assert http.get("https://pypi.org/simple/anyio/").status_code == 200
     assert sources.finds == []  # a public index costs no keyring read up front
+
+
+# ---------------------------------------------------------------- provenance, by hand
+
+
+def test_credentials_that_failed_on_the_retry_are_not_remembered() -> None:
+    auth = make_auth()
+    flow = auth.flow(httpx.Request("GET", INDEX + "a/"))
+    sent = sent_request(next(flow))
+    assert isinstance(flow.send(response(401, sent)), Lookup)
+    retry = sent_request(flow.send(GOOD))
+    assert retry.headers["Authorization"] == basic("alice", PASSWORD)
+    with pytest.raises(StopIteration):
+        flow.send(response(403, retry))
+    later = sent_request(next(auth.flow(httpx.Request("GET", INDEX + "b/"))))
+    assert "Authorization" not in later.headers
+
+
+def test_the_credentials_that_just_failed_are_not_sent_again() -> None:
+    auth = make_auth()
+    flow = auth.flow(httpx.Request("GET", INDEX + "a/"))
+    sent = sent_request(next(flow))
+    flow.send(response(401, sent))
+    retry = sent_request(flow.send(GOOD))
+    with pytest.raises(StopIteration):
+        flow.send(response(200, retry))
+    # Revoked since: the cached credentials fail, and the lookup finds the very same ones.
+    flow = auth.flow(httpx.Request("GET", INDEX + "b/"))
+    sent = sent_request(next(flow))
+    assert sent.headers["Authorization"] == basic("alice", PASSWORD)
+    assert isinstance(flow.send(response(401, sent)), Lookup)
+    with pytest.raises(StopIteration) as done:
+        flow.send(GOOD)
+    assert done.value.value.status_code == 401
+
+
+def test_a_redirect_carries_the_credentials_value_not_the_header() -> None:
+    """The next hop gets the same Credentials (source kept), never a header decoded as URL."""
+    auth = make_auth(store=True)
+    flow = auth.flow(httpx.Request("GET", INDEX + "a/"))
+    sent = sent_request(next(flow))
+    flow.send(response(401, sent))
+    retry = sent_request(flow.send(GOOD))
+    moved = {"Location": INDEX + "b/"}
+    following = sent_request(flow.send(response(302, retry, headers=moved)))
+    assert following.headers["Authorization"] == basic("alice", PASSWORD)
+    with pytest.raises(StopIteration):
+        flow.send(response(200, following))  # no Store step: the keyring gave them
+
+
+def test_invalid_utf8_in_url_credentials_is_refused_before_sending() -> None:
+    from policy.errors import InvalidCredentials
+
+    auth = make_auth()
+    for url, part in (
+        ("https://alice:%FF@pkgs.example/simple/a/", "password"),
+        ("https://%C3%28:pw@pkgs.example/simple/a/", "username"),
+    ):
+        with pytest.raises(InvalidCredentials) as error:
+            next(auth.flow(httpx.Request("GET", url)))
+        assert f"URL {part} contains invalid UTF-8" in str(error.value)
+        assert "%FF" not in str(error.value) or part == "username"
+
+
+def test_a_token_used_as_username_never_reaches_a_log(caplog: pytest.LogCaptureFixture) -> None:
+    """`https://TOKEN@host/...`: the lookups' -vv lines show `****@service`."""
+    from policy.credentials.backends.memory import MemoryKeyring
+    from policy.decision import decide
+
+    token = "tok-3f9a7c1e5b"
+    settings = Settings(
+        keyring_provider=KeyringProvider.NATIVE,
+        indexes=(IndexSettings(name="private", url=INDEX),),
+    )
+    sources = CredentialSources(env={"HOME": "/nonexistent"}, native=MemoryKeyring(), timeout=0)
+    with caplog.at_level(logging.DEBUG, logger="policy"):
+        decision = decide(settings, INDEX + "a/", token)
+        assert sources.find(decision, token) is None
+    assert caplog.records
+    assert not [r for r in caplog.records if token in r.getMessage()]
