@@ -47,6 +47,8 @@ REJECTED = {
         "`keyring-policy auth logout peer -u USERNAME`",
     ),
     CredentialSource.SUBPROCESS_KEYRING: ("from the `keyring` command", "`keyring set "),
+    CredentialSource.LOCATION: ("from the server's redirect", "the server chose these"),
+    CredentialSource.LINK: ("from a link of the index's page", "the server chose these"),
 }
 
 

@@ -53,6 +53,8 @@ _FROM = {
     CredentialSource.CREDENTIALS_FILE: "uv's credentials file",
     CredentialSource.NATIVE_KEYRING: "the system keyring",
     CredentialSource.SUBPROCESS_KEYRING: "the `keyring` command",
+    CredentialSource.LOCATION: "the server's redirect (userinfo in its `Location`)",
+    CredentialSource.LINK: "a link of the index's page (userinfo in the link)",
 }
 
 
@@ -110,6 +112,8 @@ def _replace(decision: Decision, source: CredentialSource) -> str:
     if source is CredentialSource.SUBPROCESS_KEYRING:
         service = _first_service(decision, "subprocess") or "SERVICE"
         return f"replace them with `keyring set {service} USERNAME`"
+    if source in (CredentialSource.LOCATION, CredentialSource.LINK):
+        return "the server chose these credentials; ask the index's operator"
     return "run again: the cached credentials are dropped with the process"
 
 
