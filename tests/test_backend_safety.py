@@ -80,7 +80,7 @@ def _settings(keyring: IndexKeyring = IndexKeyring.AUTO) -> Settings:
 
 def _store(ring: Any, settings: Settings, env: dict[str, str]) -> str | None:
     sources = CredentialSources(env=env, native=NativeKeyring(ring, timeout=5))
-    working = Credentials.basic("alice", SECRET, CredentialSource.ENV)
+    working = Credentials.basic("alice", SECRET, CredentialSource.ENV).given(URL, configured=True)
     return sources.store(decide(settings, URL + "foo/"), working)
 
 
@@ -89,7 +89,7 @@ def test_plaintext_backend_is_refused_with_one_warning(
 ) -> None:
     ring = _plaintext(tmp_path)
     sources = CredentialSources(env={}, native=NativeKeyring(ring, timeout=5))
-    working = Credentials.basic("alice", SECRET, CredentialSource.ENV)
+    working = Credentials.basic("alice", SECRET, CredentialSource.ENV).given(URL, configured=True)
     with caplog.at_level(logging.DEBUG, logger="policy"):
         for _ in range(3):
             assert sources.store(decide(_settings(), URL + "foo/"), working) is None
@@ -121,6 +121,6 @@ def test_secure_and_demo_backends_store(tmp_path: Path) -> None:
     assert _store(DemoFileKeyring(tmp_path / "demo.json"), _settings(), {}) is not None
     memory = MemoryKeyring()
     sources = CredentialSources(env={}, native=memory)
-    working = Credentials.basic("alice", SECRET, CredentialSource.ENV)
+    working = Credentials.basic("alice", SECRET, CredentialSource.ENV).given(URL, configured=True)
     assert sources.store(decide(_settings(), URL + "foo/"), working) is not None
     assert sources.stored_in == "MemoryKeyring"

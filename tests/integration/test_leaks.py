@@ -209,6 +209,7 @@ def test_lookup_paths_never_log_the_password(
         decision = decide(_settings(KeyringProvider.NATIVE), URL + "peerpkg/", "alice")
         assert decision.store_service == store_service
         credentials = Credentials.basic("alice", SECRET, CredentialSource.ENV)
+        credentials = credentials.given(URL, configured=True)  # what the index was given
         try:
             seen.append(sources.store(decision, credentials))
             seen.append(sources.keyring_holds(decision, credentials))
