@@ -100,8 +100,7 @@ class Credentials:
         # A username without a password may be a token: masked too.
         user = "'****'" if self.password is None and self.username else repr(self.username)
         return (
-            f"Credentials(username={user}, password={shown}, "
-            f"source={self.source.value!r}{token})"
+            f"Credentials(username={user}, password={shown}, source={self.source.value!r}{token})"
         )
 
     __str__ = __repr__
