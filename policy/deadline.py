@@ -11,26 +11,15 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from policy.env import DEFAULT_KEYRING_TIMEOUT, KEYRING_POLICY_TIMEOUT
-from policy.errors import ConfigError, KeyringUnavailable
+from policy.env import DEFAULT_KEYRING_TIMEOUT, KEYRING_POLICY_TIMEOUT, parse_seconds
+from policy.errors import KeyringUnavailable
 
 T = TypeVar("T")
 
 
 def keyring_timeout(env: Mapping[str, str]) -> float | None:
     """The deadline from `KEYRING_POLICY_TIMEOUT` (default 15 s; `0` means no deadline)."""
-    raw = env.get(KEYRING_POLICY_TIMEOUT, "").strip()
-    if not raw:
-        return DEFAULT_KEYRING_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not value >= 0 or value == float("inf"):
-        raise ConfigError(
-            f"Failed to parse environment variable `{KEYRING_POLICY_TIMEOUT}` with invalid "
-            f"value `{raw}`: expected a number of seconds (0 for no deadline)"
-        )
+    value = parse_seconds(env, KEYRING_POLICY_TIMEOUT, DEFAULT_KEYRING_TIMEOUT)
     return None if value == 0 else value
 
 

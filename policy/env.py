@@ -7,6 +7,7 @@ both tools. Nothing here reads `os.environ`: callers pass an environment mapping
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 UV_KEYRING_PROVIDER = "UV_KEYRING_PROVIDER"
 UV_PREVIEW = "UV_PREVIEW"
@@ -95,3 +96,25 @@ def parse_boolish(name: str, value: str) -> bool:
         f"Failed to parse environment variable `{name}` with invalid value `{value}`: "
         "expected a boolish value"
     )
+
+
+def parse_seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A number of seconds from variable `name` (unset or blank: `default`; `0`: no deadline).
+
+    Raises `ConfigError` naming the variable for anything else than a finite number >= 0.
+    """
+    from policy.errors import ConfigError
+
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise ConfigError(
+            f"Failed to parse environment variable `{name}` with invalid value `{raw}`: "
+            "expected a number of seconds (0 for no deadline)"
+        )
+    return value

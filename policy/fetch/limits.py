@@ -54,14 +54,14 @@ class Limits:
             ),
             nesting=_integer(env, names.KEYRING_POLICY_MAX_NESTING, default.nesting),
             files=_integer(env, names.KEYRING_POLICY_MAX_FILES, default.files),
-            request_seconds=_seconds(
+            request_seconds=names.parse_seconds(
                 env, names.KEYRING_POLICY_REQUEST_TIMEOUT, default.request_seconds
             ),
             redirects=_integer(env, names.KEYRING_POLICY_MAX_REDIRECTS, default.redirects, 0),
             download_bytes=_integer(
                 env, names.KEYRING_POLICY_MAX_DOWNLOAD_BYTES, default.download_bytes
             ),
-            download_seconds=_seconds(
+            download_seconds=names.parse_seconds(
                 env, names.KEYRING_POLICY_DOWNLOAD_TIMEOUT, default.download_seconds
             ),
         )
@@ -88,23 +88,6 @@ def _integer(env: Mapping[str, str], name: str, default: int, minimum: int = 1) 
     return value
 
 
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    """Seconds; 0 turns the deadline off."""
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not value >= 0 or value == float("inf"):
-        raise ConfigError(
-            f"Failed to parse environment variable `{name}` with invalid value `{raw}`: "
-            "expected a number of seconds (0 for no deadline)"
-        )
-    return value
-
-
 def _size(value: int) -> str:
     return f"{value / MiB:g} MiB" if value >= MiB and value % (MiB // 4) == 0 else f"{value} bytes"
 
@@ -121,7 +104,7 @@ def exceeded(what: str, url: str, limit: str, variable: str) -> LimitExceeded:
 
 def request_seconds(env: Mapping[str, str]) -> float:
     """Total seconds per request (`KEYRING_POLICY_REQUEST_TIMEOUT`, default 120; 0: none)."""
-    return _seconds(env, names.KEYRING_POLICY_REQUEST_TIMEOUT, Limits.request_seconds)
+    return names.parse_seconds(env, names.KEYRING_POLICY_REQUEST_TIMEOUT, Limits.request_seconds)
 
 
 class Deadline:
