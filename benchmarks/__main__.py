@@ -272,6 +272,7 @@ def policy_alone(world: World, args: argparse.Namespace, deadline: Deadline) -> 
             ),
         ),
         ("keyring_import", lambda: policy_figures.keyring_import(world)),
+        ("masking", lambda: policy_figures.masking(3 if args.quick else 7)),
     )
     for name, measure in steps:
         if deadline.left() < 10:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -207,4 +209,52 @@ def keyring_import(world: World) -> dict[str, Any]:
         "target": "keyring not imported",
         "met": bool(imported) and not any(imported.values()),
         **({"error": "; ".join(errors)} if errors else {}),
+    }
+
+
+MASKING_SIZES = (40_000, 400_000)
+MASKING_LINEAR_LIMIT = 20.0
+"""10x the input may cost at most 20x the time: linear with room for noise (quadratic is 100x)."""
+
+
+def masking(repeats: int) -> dict[str, Any]:
+    """The one masker on hostile inputs: time per call for 40 kB and 400 kB, and their ratio.
+
+    Inputs are the shapes that made the old regex masker quadratic: a long value with one `:`,
+    many `@` without a scheme, a URL whose userinfo is long, a TOML line holding such a URL.
+    """
+    from policy.redact import mask_text, mask_toml_line, redact_url
+
+    def shapes(size: int) -> dict[str, Callable[[], object]]:
+        colon = "x" * size + ":" + "y" * 10
+        ats = "a@" * (size // 2)
+        url = "https://user:" + "p" * size + "@host/simple/"
+        toml = f'index-url = "{url}"'
+        return {
+            "one colon": lambda: mask_text(colon),
+            "many @": lambda: mask_text(ats),
+            "long userinfo": lambda: redact_url(url),
+            "toml line": lambda: mask_toml_line(toml, 1),
+        }
+
+    per_size: dict[int, dict[str, float]] = {}
+    for size in MASKING_SIZES:
+        timings: dict[str, float] = {}
+        for name, call in shapes(size).items():
+            best = float("inf")
+            for _ in range(repeats):
+                started = time.perf_counter()
+                call()
+                best = min(best, time.perf_counter() - started)
+            timings[name] = best * 1000
+        per_size[size] = timings
+    small, large = (per_size[size] for size in MASKING_SIZES)
+    ratios = {name: large[name] / max(small[name], 1e-6) for name in small}
+    return {
+        "ok": True,
+        "ms_40k": small,
+        "ms_400k": large,
+        "ratios": ratios,
+        "target": f"400 kB / 40 kB time < {MASKING_LINEAR_LIMIT:g}",
+        "met": all(ratio < MASKING_LINEAR_LIMIT for ratio in ratios.values()),
     }

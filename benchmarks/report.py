@@ -112,6 +112,16 @@ def _keyring_import(k: dict[str, Any]) -> str:
     return f"{text}  [{_mark(k)}]"
 
 
+def _masking(m: dict[str, Any]) -> str:
+    worst = max(m["ratios"], key=lambda name: m["ratios"][name])
+    slowest = max(m["ms_400k"].values())
+    text = (
+        f"slowest 400 kB input {slowest:.2f} ms; worst 10x-input ratio "
+        f"{m['ratios'][worst]:.1f} ({worst})"
+    )
+    return f"{text}  [{m['target']}: {_mark(m)}]"
+
+
 # Each figure of keyring-policy alone: its title and how a measured one reads.
 FIGURES: tuple[tuple[str, str, Callable[[dict[str, Any]], str]], ...] = (
     ("concurrent", "concurrent async fetches, nothing known yet", _concurrent),
@@ -119,6 +129,7 @@ FIGURES: tuple[tuple[str, str, Callable[[dict[str, Any]], str]], ...] = (
     ("overhead_requests", "PolicyRequestsAuth over requests' HTTPBasicAuth", _overhead),
     ("startup", "start-up (import policy + load settings + decide)", _startup),
     ("keyring_import", "keyring package imported?", _keyring_import),
+    ("masking", "masking hostile 40 kB / 400 kB inputs", _masking),
 )
 
 

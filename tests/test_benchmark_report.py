@@ -123,3 +123,19 @@ def test_the_requests_overhead_renders_beside_the_httpx_one() -> None:
     assert "  PolicyRequestsAuth over requests' HTTPBasicAuth: not measured: skipped" in "\n".join(
         skipped
     )
+
+
+def test_the_masking_figure_names_its_worst_input_and_verdict() -> None:
+    masking = {
+        "ok": True,
+        "ms_40k": {"one colon": 0.5, "toml line": 1.0},
+        "ms_400k": {"one colon": 5.5, "toml line": 30.0},
+        "ratios": {"one colon": 11.0, "toml line": 30.0},
+        "target": "400 kB / 40 kB time < 20",
+        "met": False,
+    }
+    lines = policy_lines({**measured(), "masking": masking})
+    assert lines[-1] == (
+        "  masking hostile 40 kB / 400 kB inputs: slowest 400 kB input 30.00 ms; worst "
+        "10x-input ratio 30.0 (toml line)  [400 kB / 40 kB time < 20: MISSES]"
+    )
