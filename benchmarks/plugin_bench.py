@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import BACKEND, REPO, World
-from benchmarks.runners import uv_path
+from benchmarks.runners import uv_install_argv, uv_path
 from benchmarks.scenarios import Scenario, credential_env, pip_args, uv_toml
 from tests.support.services import isolated_home
 
@@ -61,19 +61,7 @@ class Variant:
         if self.key == "uv":
             config = run / "uv.toml"
             config.write_text(uv_toml(scenario, world.bases, world.passwords))
-            return [
-                str(uv_path()),
-                "pip",
-                "install",
-                "--config-file",
-                str(config),
-                "--python",
-                sys.executable,
-                "--target",
-                str(run / "target"),
-                "--no-deps",
-                *world.projects,
-            ]
+            return uv_install_argv(config, run, world.projects)
         provider = self.key.removeprefix("pip-")
         return [
             sys.executable,

@@ -80,10 +80,9 @@ def _uv_available() -> str | None:
     return None if uv_path() else "uv not found"
 
 
-def _uv_once(world: World, scenario: Scenario) -> Outcome:
-    run = world.new_run_dir()
-    config = _write_config(world, scenario, run)
-    argv = [
+def uv_install_argv(config: Path, run: Path, projects: list[str]) -> list[str]:
+    """`uv pip install` of `projects` into `run/target` with only `config`'s settings."""
+    return [
         str(uv_path()),
         "pip",
         "install",
@@ -94,8 +93,14 @@ def _uv_once(world: World, scenario: Scenario) -> Outcome:
         "--target",
         str(run / "target"),
         "--no-deps",
-        *world.projects,
+        *projects,
     ]
+
+
+def _uv_once(world: World, scenario: Scenario) -> Outcome:
+    run = world.new_run_dir()
+    config = _write_config(world, scenario, run)
+    argv = uv_install_argv(config, run, world.projects)
     env = world.env(run, credential_env(scenario, world.passwords))
     done, wall = world.run(argv, env, run)
     return _outcome(world, done, wall, lambda d: d.returncode == 0)

@@ -244,6 +244,16 @@ def parse_page(
     return parse_html(content.decode(response.encoding or "utf-8", errors="replace"), base)
 
 
+def _too_many_redirects(url: str, limits: Limits) -> FetchError:
+    """The flow followed as many hops as it may, and the page answered with one more."""
+    return exceeded(
+        "Too many redirects",
+        url,
+        f"{limits.redirects} redirects",
+        names.KEYRING_POLICY_MAX_REDIRECTS,
+    )
+
+
 def get_page(
     client: httpx.Client, url: str, limits: Limits, accept: str = ACCEPT
 ) -> tuple[httpx.Response, bytes]:
@@ -255,13 +265,7 @@ def get_page(
     headers = {"Accept": accept, "Accept-Encoding": PAGE_ENCODINGS}
     with client.stream("GET", url, headers=headers) as response:
         if response.is_redirect:
-            # The flow followed as many hops as it may and this is one more.
-            raise exceeded(
-                "Too many redirects",
-                url,
-                f"{limits.redirects} redirects",
-                names.KEYRING_POLICY_MAX_REDIRECTS,
-            )
+            raise _too_many_redirects(url, limits)
         if not response.is_success:
             return response, b""
         body = b"".join(
@@ -286,12 +290,7 @@ async def async_get_page(
     headers = {"Accept": accept, "Accept-Encoding": PAGE_ENCODINGS}
     async with client.stream("GET", url, headers=headers) as response:
         if response.is_redirect:
-            raise exceeded(
-                "Too many redirects",
-                url,
-                f"{limits.redirects} redirects",
-                names.KEYRING_POLICY_MAX_REDIRECTS,
-            )
+            raise _too_many_redirects(url, limits)
         if not response.is_success:
             return response, b""
         raws: list[bytes] | None = None
