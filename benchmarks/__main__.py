@@ -16,14 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import plugin_bench, policy_figures
-from benchmarks.harness import (
-    Deadline,
-    Outcome,
-    World,
-    compile_bytecode,
-    project_names,
-    summarise,
-)
+from benchmarks.harness import Deadline, Outcome, World, project_names, summarise
 from benchmarks.report import render, write
 from benchmarks.runners import TOOLS, Tool, pip_version, uv_version
 from benchmarks.scenarios import SCENARIOS, Scenario
@@ -183,8 +176,6 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, dict[str, Any]]] = {s.id: {} for s in wanted}
     policy_record: dict[str, Any] = {}
     plugin_record: dict[str, Any] = {}
-    if compile_bytecode():
-        progress(deadline, "warning: bytecode not written; start-up figures include compiling")
     try:
         world.start()
         progress(deadline, f"indexes up: {world.bases}")

@@ -30,24 +30,6 @@ BACKEND = "benchmarks.counting_backend.CountingKeyring"
 DEAD_PROXY = "http://127.0.0.1:9"
 
 
-def compile_bytecode() -> int:
-    """Write the bytecode of `policy` (and of the benchmark's own helpers), as an install does.
-
-    pip compiles a wheel's modules when it installs them; an editable checkout only gets its
-    `.pyc` files when Python may write them. Under `PYTHONDONTWRITEBYTECODE` every start-up
-    would compile keyring-policy from source (about 35 ms), a cost no installed user pays,
-    so the start-up and load figures would measure the compiler. Returns the files that
-    failed to compile (0 when all were written).
-    """
-    import compileall
-
-    failed = 0
-    for package in ("policy", "benchmarks"):
-        if not compileall.compile_dir(REPO / package, quiet=2, workers=1):
-            failed += 1
-    return failed
-
-
 def project_names(count: int) -> list[str]:
     return [f"benchpkg{i:02d}" for i in range(count)]
 

@@ -146,18 +146,3 @@ def test_the_requests_driver_counts_as_the_httpx_one(record: dict[str, Any]) -> 
     parity = [c for c in record["comparisons"] if "httpx" in c]
     for comparison in parity:
         assert comparison["met"], comparison
-
-
-def test_the_benchmark_measures_compiled_bytecode_as_an_install_has_it() -> None:
-    # Under PYTHONDONTWRITEBYTECODE, an editable checkout would compile keyring-policy from
-    # source in every measured start-up; an installed user never pays that.
-    import importlib.util
-
-    from benchmarks.harness import compile_bytecode
-
-    source = REPO / "policy" / "decision.py"
-    cached = Path(importlib.util.cache_from_source(str(source)))
-    cached.unlink(missing_ok=True)
-    assert compile_bytecode() == 0
-    assert cached.is_file()
-    assert cached.stat().st_mtime >= source.stat().st_mtime
