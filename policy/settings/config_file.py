@@ -7,7 +7,6 @@ problem reported is the first one in document order, as uv's deserializer meets 
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -111,6 +110,8 @@ def unknown_index_keys(data: object, prefix: PathKey, spans: Spans, shown: str) 
                 continue
             span = spans.key((*prefix, "index", position, key))
             where = f"{shown}:{span.line}" if span else shown
+            import difflib  # only for a misspelt key: every start-up would pay for it
+
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"; did you mean `{close[0]}`?" if close else ""
             warnings.append(
