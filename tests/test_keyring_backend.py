@@ -18,8 +18,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from keyring.backends import fail, null
 from keyring.errors import KeyringLocked, PasswordDeleteError, PasswordSetError
 from keyring.testing.backend import BackendBasicTests
+from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
 
 from policy.keyring_backend.backend import PolicyKeyring
 from policy.keyring_backend.index_policy import IndexPolicy, rule_for
@@ -126,9 +128,17 @@ def test_the_cache_file_never_holds_a_password(
         miss_key(service, password),
         miss_key(password, username),
     ]
+    # The file is exactly one document: a hash of the other question and an expiry time.
+    document = json.loads(raw)
+    [expiry] = document["misses"].values()
+    assert isinstance(expiry, float)
+    assert document == {"version": 1, "misses": {miss_key(service, username + "x"): expiry}}
+    assert raw == json.dumps(document, separators=(",", ":")).encode()
     for text in derived:
-        assert text.encode() not in raw
-    assert set(json.loads(raw)["misses"]) == {miss_key(service, username + "x")}
+        # A password of hex digits and dots may occur inside the hash or the expiry by chance,
+        # and one like `miss` in the keys; the exact document above shows nothing else is there.
+        if not set(text) <= set("0123456789abcdef.") and text not in '{"version":1,"misses":':
+            assert text.encode() not in raw
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
@@ -483,6 +493,99 @@ def test_keyring_loads_the_plugin_without_the_settings(isolated_env: dict[str, s
     assert loaded == "['policy.keyring_backend.backend']"
 
 
+_STUB_IMPORTS = """
+import sys
+import keyring.backend
+
+# keyring would load the plugin itself (its entry point is installed): hide that one entry
+# point, so that what keyring alone loads is measured first.
+_entry_points = keyring.backend.metadata.entry_points
+keyring.backend.metadata.entry_points = lambda **params: [
+    ep for ep in _entry_points(**params) if not ep.value.startswith("policy.")
+]
+import keyring
+
+keyring.get_keyring()
+assert not any(name.startswith("policy") for name in sys.modules), "keyring loaded the plugin"
+before = set(sys.modules)
+from policy.keyring_backend.backend import PolicyKeyring
+
+ring = PolicyKeyring()  # what keyring's detection does with every backend class
+assert PolicyKeyring.viable and ring.priority < 0 and PolicyKeyring.name and str(ring)
+print(sorted(set(sys.modules) - before))
+"""
+
+
+def test_the_entry_point_imports_nothing_keyring_has_not_loaded(
+    isolated_env: dict[str, str],
+) -> None:
+    """The module keyring loads in every program: only itself and its two empty packages."""
+    done = subprocess.run(
+        [sys.executable, "-c", _STUB_IMPORTS],
+        env={**isolated_env, "PATH": os.defpath},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == (
+        "['policy', 'policy.keyring_backend', 'policy.keyring_backend.backend']"
+    )
+
+
+# -- the name a caller judges the backend by ---------------------------------------------------
+
+
+def _poetry_would_store(backend: Any) -> bool:
+    """Poetry's judgement of `keyring.get_keyring()`, from the backend's `name` alone: not
+    keyring's `fail` or `null` (the first word) and not a plaintext file."""
+    name: str = backend.name
+    return name.split(" ")[0] not in ("fail", "null") and "plaintext" not in name.lower()
+
+
+def test_the_name_shows_the_wrapped_backend(isolated_env: dict[str, str]) -> None:
+    plaintext = _plugin(PlaintextKeyring(), isolated_env)
+    assert plaintext.name == "file PlaintextKeyring via keyring-policy"
+    assert not _poetry_would_store(plaintext)
+    secure = _plugin(keyring_rings.MemoryRing(), isolated_env)
+    assert secure.name == "keyring rings MemoryRing via keyring-policy"
+    assert _poetry_would_store(secure)
+    assert not _poetry_would_store(_plugin(fail.Keyring(), isolated_env))
+    assert not _poetry_would_store(_plugin(null.Keyring(), isolated_env))
+    assert PolicyKeyring.name == "backend PolicyKeyring"  # keyring's own, on the class
+
+
+def test_an_unknown_wrapped_backend_leaves_the_name_as_keyrings(
+    isolated_env: dict[str, str],
+) -> None:
+    env = {**isolated_env, "KEYRING_POLICY_WRAPS": "no.such.Backend"}
+    assert PolicyKeyring(env=env).name == "backend PolicyKeyring"
+
+
+def test_a_hanging_detection_bounds_the_name(
+    isolated_env: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    slow = keyring_rings.SlowToLoadRing
+    slow.reset()
+    env = {
+        **isolated_env,
+        "KEYRING_POLICY_TIMEOUT": "0.2",
+        "KEYRING_POLICY_WRAPS": "tests.support.keyring_rings.SlowToLoadRing",
+    }
+    plugin = PolicyKeyring(env=env, policy=IndexPolicy(SETTINGS))
+    try:
+        assert plugin.name == "backend PolicyKeyring"  # keyring's own: nothing is known
+        assert not slow.release.is_set()  # answered while detection was still stuck
+        assert plugin.wrapped_backend is None
+        with caplog.at_level(logging.WARNING, logger="policy.keyring_backend"):
+            assert plugin.get_password("svc", "alice") is None
+        assert slow.started == 1  # detection that hung once is not waited for again
+        assert "did not answer within 0.2 s" in caplog.text
+    finally:
+        slow.release.set()
+
+
 # -- settings are loaded only where a file can hold a rule -------------------------------------
 
 
@@ -550,8 +653,6 @@ def test_no_rule_in_any_file_means_no_settings_load(
 
 
 def test_where_a_password_goes_is_the_wrapped_backend(isolated_env: dict[str, str]) -> None:
-    from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
-
     from policy.credentials.backends.safety import BackendSafety, classify
 
     label, safety = classify(_plugin(PlaintextKeyring(), isolated_env))

@@ -247,3 +247,35 @@ def test_uv_pip_install_through_the_plugin(
     missed = [c for c in calls if c["service"] != host]
     assert _pairs(missed) == {(index_server.simple_url, services.USER): 1}
     assert _pairs(c for c in calls if c["service"] == host) == {(host, services.USER): 2}
+
+
+# -- the name installers judge the backend by -------------------------------------------------
+
+_NAME = "import keyring; print(keyring.get_keyring().name)"
+
+
+def _poetry_would_store(name: str) -> bool:
+    """Poetry's judgement of the backend from its `name`: not keyring's `fail` or `null` (the
+    first word), and not a plaintext file."""
+    return name.split(" ")[0] not in ("fail", "null") and "plaintext" not in name.lower()
+
+
+def test_the_name_of_an_enabled_plugin_shows_a_plaintext_backend(tmp_path: Path) -> None:
+    world = _world(tmp_path)
+    world.enable("keyrings.alt.file.PlaintextKeyring")
+    done = world.run(sys.executable, "-c", _NAME)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "file PlaintextKeyring via keyring-policy\n"
+    assert not _poetry_would_store(done.stdout.strip())
+
+
+def test_the_name_of_an_enabled_plugin_around_the_secret_service(
+    tmp_path: Path, secret_service: services.SecretService
+) -> None:
+    bus = secret_service.env["DBUS_SESSION_BUS_ADDRESS"]
+    world = _world(tmp_path, DBUS_SESSION_BUS_ADDRESS=bus)
+    world.enable("keyring.backends.SecretService.Keyring")
+    done = world.run(sys.executable, "-c", _NAME)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "SecretService Keyring via keyring-policy\n"
+    assert _poetry_would_store(done.stdout.strip())

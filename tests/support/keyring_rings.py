@@ -153,3 +153,21 @@ class HangingRing(_NeverChosen):
 
     def delete_password(self, service: str, username: str) -> None:
         time.sleep(3600)
+
+
+class SlowToLoadRing(MemoryRing):
+    """Its construction waits until `release` is set (or 60 s): keyring's detection stuck
+    on a backend that connects to a D-Bus service which never answers, in-process."""
+
+    release = threading.Event()
+    started = 0
+
+    def __init__(self) -> None:
+        type(self).started += 1
+        type(self).release.wait(60)
+        super().__init__()
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.release = threading.Event()
+        cls.started = 0
