@@ -5,8 +5,12 @@ Pins are `[tool.uv.sources]` entries that tie a project to a named index.
 uv reads sources from the project's own `pyproject.toml` and from its workspace root (a
 member's entry beats the root's), whatever configuration files are in use: they are project
 metadata, not settings, so `--no-config` and `--config-file` leave them alone. Only the
-`{ index = "name" }` form pins; git, path and URL sources do not concern an index search. A
-list of sources (one per marker) pins to its first index entry.
+`{ index = "name" }` form pins; git, path and URL sources do not concern an index search.
+
+A source may carry a `marker`; a list of sources gives one per marker. As `uv pip` does, the
+first entry whose marker holds for the running interpreter decides (no marker always holds):
+an index entry pins, any other entry does not, and when none holds the project is not pinned
+at all. A marker that does not parse is a hard error at its value.
 
 The workspace loader (project commands, not `uv pip`) also refuses a `[tool.uv]` whose
 indexes share a name or mark more than one default: a hard error at the index list, where
@@ -22,7 +26,7 @@ from policy._compat import tomllib
 from policy.settings.config_file import display_path
 from policy.settings.discovery import workspace_start
 from policy.settings.toml_errors import file_error, render_excerpt
-from policy.settings.toml_spans import Span, Spans, scan
+from policy.settings.toml_spans import PathKey, Span, Spans, scan
 
 SEVERAL_DEFAULTS = (
     "found multiple indexes with `default = true`; only one index may be marked as default"
@@ -47,13 +51,50 @@ class Pins(NamedTuple):
     where: dict[str, str]
 
 
-def _index_of(value: object) -> str | None:
+def _entries(value: object) -> list[tuple[PathKey, dict[str, object]]]:
+    """The source entries of one project, each with its path below the project's key."""
     if isinstance(value, dict):
-        index = value.get("index")
-        return index if isinstance(index, str) else None
+        return [((), value)]
     if isinstance(value, list):
-        return next((i for i in map(_index_of, value) if i is not None), None)
-    return None
+        return [((i,), entry) for i, entry in enumerate(value) if isinstance(entry, dict)]
+    return []
+
+
+def _marker_holds(marker: object) -> bool:
+    """Whether `marker` holds for the running interpreter; ValueError when it cannot be read."""
+    if not isinstance(marker, str):
+        raise ValueError("invalid type: expected a marker string")
+    # Deferred: only a project whose sources carry markers pays for packaging's parser.
+    from packaging.markers import (
+        InvalidMarker,
+        Marker,
+        UndefinedComparison,
+        UndefinedEnvironmentName,
+    )
+
+    try:
+        return Marker(marker).evaluate()
+    except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName) as error:
+        raise ValueError(str(error) or "invalid marker") from None
+
+
+def _pin(
+    value: object, key: PathKey, text: str, spans: Spans | None
+) -> tuple[str | None, Spans | None]:
+    """The index `value` pins this project to here, and the spans scanned so far."""
+    for path, entry in _entries(value):
+        if "marker" in entry:
+            try:
+                if not _marker_holds(entry["marker"]):
+                    continue
+            except ValueError as problem:
+                spans = spans or scan(text)
+                span = spans.value((*key, *path, "marker"))
+                cause = str(problem)
+                raise ValueError(render_excerpt(text, span, cause) if span else cause) from None
+        index = entry.get("index")
+        return (index if isinstance(index, str) else None), spans
+    return None, spans
 
 
 def _index_problem(indexes: object) -> str | None:
@@ -109,11 +150,15 @@ def _read(pyproject: Path, pins: Pins, cwd: Path) -> None:
         return
     spans = None
     for name, value in sources.items():
-        index = _index_of(value)
+        key: PathKey = ("tool", "uv", "sources", name)
+        try:
+            index, spans = _pin(value, key, text, spans)
+        except ValueError as error:
+            raise file_error(display_path(pyproject, cwd), str(error)) from None
         if index is None:
             continue
         spans = spans or scan(text)
-        span = spans.key(("tool", "uv", "sources", name))
+        span = spans.key(key)
         project = _normalize(name)
         pins.pins[project] = index
         pins.where[project] = f"{pyproject}:{span.line}" if span else str(pyproject)

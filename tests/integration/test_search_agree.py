@@ -222,3 +222,69 @@ def test_bearer_entry_of_the_credentials_file_like_uv(sandbox: Sandbox) -> None:
     assert not uv.ok and not ours.ok
     assert uv_auth == our_auth == [None, "bearer"]
     assert BEARER not in ours.error
+
+
+def _marker_sources(server: services.IndexServer, first: str, second: str) -> str:
+    # Two explicit indexes split by marker.
+    return (
+        '[[tool.uv.index]]\nname = "private"\n'
+        f'url = "http://alice@127.0.0.1:{server.port}/simple/"\nexplicit = true\n\n'
+        '[[tool.uv.index]]\nname = "second"\n'
+        f'url = "http://127.0.0.1:{server.port}/other/"\nexplicit = true\n\n'
+        "[tool.uv.sources]\npeerpkg = [\n"
+        f'  {{ index = "second", marker = "{first}" }},\n'
+        f'  {{ index = "private", marker = "{second}" }},\n]\n'
+    )
+
+
+HERE = f"sys_platform == '{sys.platform}'"
+ELSEWHERE = "sys_platform == 'plan9'"
+ALSO_ELSEWHERE = "sys_platform == 'aix'"  # uv wants the markers of one project disjoint
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "page"),
+    [
+        (ELSEWHERE, HERE, "/simple/peerpkg/"),  # the second entry's marker holds
+        (HERE, ELSEWHERE, "/other/peerpkg/"),  # the first one's does
+        (ELSEWHERE, ALSO_ELSEWHERE, "/fallback/peerpkg/"),  # none: not pinned at all
+    ],
+)
+def test_source_markers_are_evaluated_like_uv_pip(
+    sandbox: Sandbox, first: str, second: str, page: str
+) -> None:
+    # `uv lock` resolves for every environment and asks both indexes; `uv pip` (like `fetch`,
+    # which fetches for this interpreter) takes the first entry whose marker holds here.
+    sandbox.keyring([(sandbox.server.simple_url, "alice", PASSWORD)])
+    _project(sandbox, _marker_sources(sandbox.server, first, second))
+    # A local default index for the unpinned case (`uv pip` would otherwise ask PyPI).
+    fallback = ["--default-index", f"{sandbox.server.base}/fallback/"]
+    uv = run_uv(
+        sandbox,
+        "pip",
+        "install",
+        "-r",
+        "pyproject.toml",
+        "--dry-run",
+        "--keyring-provider",
+        "subprocess",
+        *fallback,
+    )
+    ours = run_ours(sandbox, "--keyring-provider", "subprocess", *fallback)
+    assert uv.ok == ours.ok == (page == "/simple/peerpkg/"), ours.error
+    assert {p for p, _ in uv.pages} == {p for p, _ in ours.pages} == {page}, uv.error
+    if ours.ok:
+        assert uv.keyring_calls == ours.keyring_calls
+
+
+def test_a_source_marker_that_does_not_parse_is_uvs_error(sandbox: Sandbox) -> None:
+    _project(sandbox, _marker_sources(sandbox.server, "sys_platform === 'win32'", HERE))
+    uv = run_uv(sandbox, "pip", "install", "-r", "pyproject.toml", "--dry-run")
+    ours = run_ours(sandbox, "--keyring-provider", "subprocess")
+    assert not uv.ok and not ours.ok
+    assert uv.error == ours.error == "error: Failed to parse: pyproject.toml"
+    assert ours.pages == []
+    run = sandbox.fetch("--keyring-provider", "subprocess")
+    position = "cause: TOML parse error at line 19, column 32"  # as uv reports it
+    assert position in run.stderr
+    assert "sys_platform === 'win32'" in run.stderr and "Traceback" not in run.stderr
