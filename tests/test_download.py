@@ -172,3 +172,50 @@ def test_an_unwritable_destination_is_a_clean_error(tmp_path: Path) -> None:
     with pytest.raises(FetchError, match="Cannot write to the destination"):
         _get(blocker / "sub")
     assert os.listdir(tmp_path) == ["file"]
+
+
+def _local(
+    source: Path, dest: Path, *, limits: download.Limits | None = None
+) -> download.Downloaded:
+    # A file of a local `find-links` directory: its page link is a `file:` URL, no hash.
+    with _client(status=500) as client:  # the network is never asked
+        return download.download(
+            client,
+            ProjectFile(source.name, source.as_uri()),
+            dest,
+            io.StringIO(),
+            project="peerpkg",
+            limits=limits,
+        )
+
+
+def test_a_local_find_links_file_is_copied_unverified(tmp_path: Path) -> None:
+    source = tmp_path / "wheels" / WHEEL
+    source.parent.mkdir()
+    source.write_bytes(DATA)
+    result = _local(source, tmp_path / "dest")
+    assert result.outcome is download.Outcome.DOWNLOADED and not result.verified
+    assert (tmp_path / "dest" / WHEEL).read_bytes() == DATA
+    assert os.listdir(tmp_path / "dest") == [WHEEL]  # no temporary file left behind
+
+
+def test_a_local_fifo_is_refused_never_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / WHEEL
+    os.mkfifo(fifo)  # nobody writes: reading it would wait for ever
+    with pytest.raises(FetchError, match="not a regular file"):
+        _local(fifo, tmp_path / "dest")
+    assert os.listdir(tmp_path / "dest") == []
+
+
+def test_a_local_file_over_the_size_bound_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / WHEEL
+    source.write_bytes(DATA)
+    small = download.Limits(download_bytes=len(DATA) - 1)
+    with pytest.raises(FetchError, match="KEYRING_POLICY_MAX_DOWNLOAD_BYTES"):
+        _local(source, tmp_path / "dest", limits=small)
+    assert os.listdir(tmp_path / "dest") == []
+
+
+def test_a_missing_local_file_is_a_clean_error(tmp_path: Path) -> None:
+    with pytest.raises(FetchError, match=r"Cannot read .*No such file"):
+        _local(tmp_path / WHEEL, tmp_path / "dest")

@@ -9,6 +9,9 @@ case-insensitive), and only then is the file renamed into place. An existing fil
 same content is "already there"; with different content it is an error unless `overwrite`.
 A file whose page offers no usable hash is downloaded but reported as unverified
 (`require_hashes` makes that an error).
+
+A file of a local `find-links` directory (a `file:` URL) is copied the same way: it must be a
+regular file (a FIFO or a device is refused, never waited on) within the size bound.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import httpx
 from packaging.utils import (
@@ -35,7 +39,8 @@ from packaging.utils import (
 from policy import env as names
 from policy._compat import StrEnum
 from policy.errors import FetchError, PolicyError
-from policy.fetch.limits import Deadline, Limits, bounded_body
+from policy.fetch.limits import Deadline, Limits, bounded_body, exceeded
+from policy.fetch.search import local_path
 from policy.fetch.simple import ProjectFile, network_failure
 from policy.fetch.untrusted import escape
 from policy.redact import redact_url
@@ -172,6 +177,78 @@ def _human(size: int) -> str:
     return f"{size} B"
 
 
+Body = tuple[int, Iterator[bytes]]
+"""The announced size of a file (0 when unknown) and its content in chunks."""
+
+_CHUNK = 64 * 1024
+
+
+@contextmanager
+def _body(
+    client: httpx.Client, url: str, name: str, bounds: Limits, deadline: Deadline
+) -> Iterator[Body]:
+    """The content of `url`, bounded: a local `file:` path, or the index's response."""
+    path = local_path(url)
+    if path is not None:
+        with _local_file(path, url, name, bounds) as body:
+            yield body
+        return
+    with client.stream("GET", url) as response:
+        if not response.is_success:
+            raise FetchError(
+                f"Failed to download {redact_url(url)}: {response.status_code} "
+                f"{escape(response.reason_phrase)}",
+                status=response.status_code,
+                url=redact_url(url),
+            )
+        total = int(response.headers.get("Content-Length", "0") or 0)
+        yield (
+            total,
+            bounded_body(
+                response,
+                wire_limit=bounds.download_bytes,
+                wire_variable=names.KEYRING_POLICY_MAX_DOWNLOAD_BYTES,
+                body_limit=bounds.download_bytes,
+                body_variable=names.KEYRING_POLICY_MAX_DOWNLOAD_BYTES,
+                deadline=deadline,
+                what=f"Download of `{name}`",
+            ),
+        )
+
+
+@contextmanager
+def _local_file(path: Path, url: str, name: str, bounds: Limits) -> Iterator[Body]:
+    """A regular file of a local `find-links` directory, opened without waiting on a FIFO."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise FetchError(
+            f"Cannot read `{path}`: {error.strerror or type(error).__name__}", url=url
+        ) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        found = os.fstat(handle.fileno())
+        if not stat.S_ISREG(found.st_mode):
+            raise FetchError(f"Cannot read `{path}`: not a regular file", url=url)
+        if found.st_size > bounds.download_bytes:
+            raise exceeded(
+                f"Download of `{name}`",
+                url,
+                _human(bounds.download_bytes),
+                names.KEYRING_POLICY_MAX_DOWNLOAD_BYTES,
+            )
+        yield found.st_size, _read_at_most(handle, found.st_size)
+
+
+def _read_at_most(handle: BinaryIO, size: int) -> Iterator[bytes]:
+    """At most `size` bytes in chunks: a file that grows while it is read gets no further."""
+    while size > 0:
+        chunk = handle.read(min(_CHUNK, size))
+        if not chunk:
+            return
+        size -= len(chunk)
+        yield chunk
+
+
 def download(
     client: httpx.Client,
     file: ProjectFile,
@@ -208,24 +285,11 @@ def download(
     done = 0
     deadline = Deadline(bounds.download_seconds, names.KEYRING_POLICY_DOWNLOAD_TIMEOUT)
     try:
-        with os.fdopen(descriptor, "wb") as sink, client.stream("GET", file.url) as response:
-            if not response.is_success:
-                raise FetchError(
-                    f"Failed to download {redact_url(file.url)}: {response.status_code} "
-                    f"{escape(response.reason_phrase)}",
-                    status=response.status_code,
-                    url=redact_url(file.url),
-                )
-            total = int(response.headers.get("Content-Length", "0") or 0)
-            for chunk in bounded_body(
-                response,
-                wire_limit=bounds.download_bytes,
-                wire_variable=names.KEYRING_POLICY_MAX_DOWNLOAD_BYTES,
-                body_limit=bounds.download_bytes,
-                body_variable=names.KEYRING_POLICY_MAX_DOWNLOAD_BYTES,
-                deadline=deadline,
-                what=f"Download of `{name}`",
-            ):
+        with (
+            os.fdopen(descriptor, "wb") as sink,
+            _body(client, file.url, name, bounds, deadline) as (total, chunks),
+        ):
+            for chunk in chunks:
                 sink.write(chunk)
                 done += len(chunk)
                 if digest is not None:

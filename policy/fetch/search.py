@@ -130,8 +130,9 @@ def _of_project(files: tuple[ProjectFile, ...], project: str) -> tuple[ProjectFi
     return tuple(f for f in files if distribution_project(f.filename) == wanted)
 
 
-def local_directory(url: str) -> Path | None:
-    """The local directory a `file:` index URL names, or None for a remote URL."""
+def local_path(url: str) -> Path | None:
+    """The local path a `file:` URL names (a flat index's directory, one of its files), or
+    None for a remote URL."""
     parts = urlsplit(url)
     if parts.scheme != "file":
         return None
@@ -169,7 +170,7 @@ def _names(got: Result) -> tuple[str, ...]:
 def _read_flat(
     index: IndexSettings, project: str, limits: Limits, hint: Hint
 ) -> Generator[Step, Result, ProjectPage]:
-    directory = local_directory(index.url)
+    directory = local_path(index.url)
     if directory is not None:
         names = _names((yield ListDirectory(directory)))
         base = directory.as_uri() + "/"
@@ -346,7 +347,7 @@ __all__ = [
     "Plan",
     "async_search_project",
     "distribution_project",
-    "local_directory",
+    "local_path",
     "pinned_index",
     "plan",
     "search_project",

@@ -442,6 +442,25 @@ def test_download_into_dest_with_a_progress_line_and_text_output(sandbox: Sandbo
     assert PASSWORD not in done.stdout + done.stderr + run.stdout + run.stderr
 
 
+def test_download_from_a_local_find_links_directory(sandbox: Sandbox) -> None:
+    # The flat index is a directory: its files are copied, checked like any download, and
+    # reported unverified (a directory offers no hashes); the index server is never asked.
+    wheels = sandbox.root / "wheels"
+    wheels.mkdir()
+    for wheel in (sandbox.server.root / "packages").iterdir():
+        (wheels / wheel.name).write_bytes(wheel.read_bytes())
+    dest = sandbox.root / "dest"
+    run = sandbox.fetch(
+        "--no-index", "--find-links", str(wheels), "--download", "--dest", str(dest)
+    )
+    assert run.code == 0, run.stderr
+    name = "peerpkg-1.0-py3-none-any.whl"
+    assert run.json["downloaded"] == [name]
+    assert (dest / name).read_bytes() == (wheels / name).read_bytes()
+    assert "unverified" in run.stderr
+    assert run.requests == []
+
+
 def test_no_wasted_401_after_the_first_success(sandbox: Sandbox) -> None:
     """uv wastes one 401 per file with netrc credentials (g18); we waste one per realm."""
     netrc = Path(sandbox.env["HOME"]) / ".netrc"
