@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from policy.errors import FetchError
 from policy.fetch import download
+from policy.fetch.limits import Limits
 from policy.fetch.simple import ProjectFile
 
 DATA = b"wheel-bytes" * 100
@@ -174,9 +175,7 @@ def test_an_unwritable_destination_is_a_clean_error(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == ["file"]
 
 
-def _local(
-    source: Path, dest: Path, *, limits: download.Limits | None = None
-) -> download.Downloaded:
+def _local(source: Path, dest: Path, *, limits: Limits | None = None) -> download.Downloaded:
     # A file of a local `find-links` directory: its page link is a `file:` URL, no hash.
     with _client(status=500) as client:  # the network is never asked
         return download.download(
@@ -210,7 +209,7 @@ def test_a_local_fifo_is_refused_never_waited_on(tmp_path: Path) -> None:
 def test_a_local_file_over_the_size_bound_is_refused(tmp_path: Path) -> None:
     source = tmp_path / WHEEL
     source.write_bytes(DATA)
-    small = download.Limits(download_bytes=len(DATA) - 1)
+    small = Limits(download_bytes=len(DATA) - 1)
     with pytest.raises(FetchError, match="KEYRING_POLICY_MAX_DOWNLOAD_BYTES"):
         _local(source, tmp_path / "dest", limits=small)
     assert os.listdir(tmp_path / "dest") == []
