@@ -51,8 +51,14 @@ class _UrlTrie:
         self._root = _Node()
 
     def get(self, url: str) -> Credentials | None:
-        node = self._root
-        for component in _components(url):
+        # Every request asks: walk the segments as they come, building no tuple.
+        origin, path = split_origin(url)
+        node = self._root.children.get(origin_realm(origin))
+        if node is None or node.value is not None:
+            return None if node is None else node.value
+        for component in path.split("/"):
+            if not component:
+                continue
             child = node.children.get(component)
             if child is None:
                 return None

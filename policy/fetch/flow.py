@@ -3,19 +3,23 @@
 `RequestFlow.flow(request)` carries the policy's decision out around one request, redirects
 included. It does no I/O of its own: it yields steps and is sent back their results.
 
-    httpx.Request   send it                          -> the httpx.Response
+    the request     send it                          -> its response
     Lookup          ask the allowed sources (once    -> Credentials | None
                     per key per process)
     Store           store working credentials        -> None
     Wait            wait for the realm's first       -> None
                     unauthenticated request (probe)
 
-A driver (`policy.fetch.auth.PolicyAuth` for httpx) sends the requests with its HTTP library
-and performs the other steps, and finally gets the last response as the generator's return
-value (`StopIteration.value`). httpx's `Request` and `Response` serve here as plain data
-types: a driver for another library converts to and from them. Which sources may be read
-and whether anything may be stored is `policy.decision.decide`'s answer for each URL; this
-module only carries it out.
+A driver (`policy.fetch.auth.PolicyAuth` for httpx, `policy.fetch.requests_auth` for
+requests) sends the requests with its HTTP library and performs the other steps, and finally
+gets the last response as the generator's return value (`StopIteration.value`). The flow
+reads and edits each library's own objects through two small protocols (`FlowRequest`,
+`FlowResponse`: a method, a URL, case-insensitive headers, extensions; a status and
+headers), so no driver converts a request or a response on the way; the two edits that
+differ between libraries (removing userinfo from a URL, building a redirect's next hop) are
+an `Edge`'s. `flow(request)` is the httpx form; `run(request, edge)` is any library's. Which
+sources may be read and whether anything may be stored is `policy.decision.decide`'s answer
+for each URL; this module only carries it out.
 """
 
 from __future__ import annotations
@@ -25,9 +29,9 @@ import binascii
 import logging
 import os
 import threading
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Mapping, MutableMapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import httpx
 
@@ -38,7 +42,7 @@ from policy.fetch.hints import SENT_EXTENSION, Sent
 from policy.fetch.limits import redirect_limit
 from policy.index import match_index, search_indexes
 from policy.provenance import CredentialSource
-from policy.realm import normalize_url, realm_key, root_url
+from policy.realm import normalize_url, realm_key, root_url, split_origin
 from policy.redact import redact_url, strip_credentials
 from policy.settings.models import AuthPolicy, Settings
 
@@ -56,6 +60,77 @@ _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _SENSITIVE_HEADERS = ("authorization", "proxy-authorization", "cookie")
 
 DecideFn = Callable[[Settings, str, "str | None"], "Decision"]
+
+
+class RequestHeaders(Protocol):
+    """Case-insensitive request headers (httpx's `Headers`, requests' `CaseInsensitiveDict`)."""
+
+    def __contains__(self, key: object, /) -> bool: ...
+    def get(self, key: str, /) -> str | bytes | None: ...
+    def __setitem__(self, key: str, value: str, /) -> None: ...
+
+
+class ResponseHeaders(Protocol):
+    def get(self, key: str, /) -> str | None: ...
+
+
+class FlowRequest(Protocol):
+    """What the flow reads and edits of a request; `str(url)` is the URL as sent."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def url(self) -> object: ...
+    @property
+    def headers(self) -> RequestHeaders: ...
+    @property
+    def extensions(self) -> MutableMapping[str, Any]: ...
+
+
+class FlowResponse(Protocol):
+    """What the flow reads of a response."""
+
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def headers(self) -> ResponseHeaders: ...
+
+
+R = TypeVar("R", bound=FlowRequest)
+
+
+class Edge(Protocol[R]):
+    """The two edits of a request that differ between HTTP libraries; rules stay in the flow."""
+
+    def strip_userinfo(self, request: R) -> None:
+        """Remove the userinfo from the request's URL (the flow has read it)."""
+
+    def follow(self, request: R, url: str, method: str, drop: tuple[str, ...], body: bool) -> R:
+        """A new request to `url` with `method`, the headers `drop` names removed, the body
+        kept only when `body`; `request` stays as it was sent."""
+        ...
+
+
+class _HttpxEdge:
+    @staticmethod
+    def strip_userinfo(request: httpx.Request) -> None:
+        request.url = request.url.copy_with(userinfo=b"")
+
+    @staticmethod
+    def follow(
+        request: httpx.Request, url: str, method: str, drop: tuple[str, ...], body: bool
+    ) -> httpx.Request:
+        headers = httpx.Headers(request.headers)
+        for name in drop:
+            headers.pop(name, None)
+        content = request.read() if body else b""
+        return httpx.Request(
+            method, url, headers=headers, content=content or None, extensions=request.extensions
+        )
+
+
+HTTPX: Edge[httpx.Request] = _HttpxEdge()
+"""The edge of httpx's own `Request`."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +159,8 @@ class Wait:
 
 Step = httpx.Request | Lookup | Store | Wait
 Flow = Generator[Step, Any, httpx.Response]
+Exchange = Generator[R | Lookup | Store | Wait, Any, Any]
+"""Any library's flow: yields its requests and the other steps, returns its last response."""
 
 
 GIVEN_BY = "keyring_policy.given_by"
@@ -91,21 +168,38 @@ GIVEN_BY = "keyring_policy.given_by"
 in it is then recorded as chosen by the network (`CredentialSource.LINK`)."""
 
 
-def request_credentials(request: httpx.Request) -> Credentials | None:
+def has_userinfo(url: str) -> bool:
+    """Whether `url` carries userinfo, by plain string splitting (most URLs have no `@`)."""
+    if "@" not in url:
+        return False
+    authority = split_origin(url)[0].partition("://")[2]
+    return bool(authority.rpartition("@")[0])
+
+
+def request_credentials(request: FlowRequest) -> Credentials | None:
     """Credentials the caller's request itself carries: URL userinfo first, then a Basic header.
 
     Raises `InvalidCredentials` for URL credentials that are not UTF-8 once decoded.
     """
-    if request.url.userinfo:
+    url = str(request.url)
+    return _request_credentials(request, url, has_userinfo(url))
+
+
+def _request_credentials(request: FlowRequest, url: str, userinfo: bool) -> Credentials | None:
+    if userinfo:
         source = CredentialSource.URL
         if request.extensions.get(GIVEN_BY) == "link":
             source = CredentialSource.LINK
-        from_url = Credentials.from_url(str(request.url), source)
+        from_url = Credentials.from_url(url, source)
         if from_url is not None:
             return from_url
     if "Authorization" not in request.headers:  # cheaper than .get() for the usual case
         return None
-    header = request.headers.get("Authorization", "")
+    header = request.headers.get("Authorization")
+    if not header:
+        return None
+    if isinstance(header, bytes):
+        header = header.decode("latin-1")  # requests allows bytes; they go out as latin-1
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "basic" or not value:
         return None
@@ -117,49 +211,64 @@ def request_credentials(request: httpx.Request) -> Credentials | None:
     return Credentials.basic(username or None, password or None, CredentialSource.URL)
 
 
-def same_origin(a: httpx.URL, b: httpx.URL) -> bool:
+def same_origin(a: object, b: object) -> bool:
     """Scheme, host and port (default ports equal): stricter than uv, which ignores the scheme."""
     return realm_key(str(a)) == realm_key(str(b))
 
 
-def redirect_request(request: httpx.Request, response: httpx.Response) -> httpx.Request | None:
-    """The next hop of a redirect, credentials removed when it leaves the origin.
+def _is_success(status: int) -> bool:
+    return 200 <= status < 300
 
-    None when the response is no usable redirect (no Location, or not http/https).
+
+def next_hop(
+    request: R, response: FlowResponse, edge: Edge[R], *, authorization: bool = True
+) -> tuple[R, bool] | None:
+    """The next hop of a redirect and whether it stays in the origin; None when the response
+    is no usable redirect (no Location, or not http/https).
+
+    Credentials, cookies included, are removed when the hop leaves the origin; without
+    `authorization`, the Authorization header is removed in any case (the flow attaches
+    the carried credentials again).
     """
     if response.status_code not in _REDIRECT_STATUSES:
         return None
     location = response.headers.get("Location")
     if not location:
         return None
+    current = str(request.url)
     try:
-        url = request.url.join(location)
+        target = httpx.URL(current).join(location)
     except httpx.InvalidURL:
         return None
-    if url.scheme not in ("http", "https"):
+    if target.scheme not in ("http", "https"):
         return None
+    url = str(target)
     method = request.method
     if (response.status_code == 303 and method != "HEAD") or (
         response.status_code in (301, 302) and method == "POST"
     ):
         method = "GET"
-    headers = httpx.Headers(request.headers)
-    headers.pop("Host", None)
-    if not same_origin(request.url, url):
-        log.debug("cross-origin redirect to %s: sensitive headers removed", redact_url(str(url)))
-        for name in _SENSITIVE_HEADERS:
-            headers.pop(name, None)
-    if method != request.method:
-        headers.pop("Content-Length", None)
-        headers.pop("Transfer-Encoding", None)
-        content = b""
-    else:
-        content = request.read()
+    drop = ["Host"] if authorization else ["Host", "Authorization"]
+    inside = same_origin(current, url)
+    if not inside:
+        log.debug("cross-origin redirect to %s: sensitive headers removed", redact_url(url))
+        drop.extend(_SENSITIVE_HEADERS)
+    body = method == request.method
+    if not body:
+        drop.extend(("Content-Length", "Transfer-Encoding"))
+    following = edge.follow(request, url, method, tuple(drop), body)
     # What was sent on the last hop is not what this hop sends (the flow records that anew).
-    extensions = {k: v for k, v in request.extensions.items() if k != SENT_EXTENSION}
-    return httpx.Request(
-        method, url, headers=headers, content=content or None, extensions=extensions
-    )
+    following.extensions.pop(SENT_EXTENSION, None)
+    return following, inside
+
+
+def redirect_request(request: httpx.Request, response: httpx.Response) -> httpx.Request | None:
+    """The next hop of an httpx redirect, credentials removed when it leaves the origin.
+
+    None when the response is no usable redirect (no Location, or not http/https).
+    """
+    hop = next_hop(request, response, HTTPX)
+    return None if hop is None else hop[0]
 
 
 class RequestFlow:
@@ -204,7 +313,7 @@ class RequestFlow:
             for index in search_indexes(settings)
             for url in (index.url, root_url(index.url))
         )
-        self._headers: dict[tuple[str | None, str | None, str | None], str] = {}
+        self._attached: dict[int, tuple[Credentials, str, Sent]] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(provider={self._settings.keyring_provider.value!r})"
@@ -212,6 +321,10 @@ class RequestFlow:
     # ------------------------------------------------------------------ the request logic
 
     def flow(self, request: httpx.Request) -> Flow:
+        """The whole exchange for one httpx request, redirects included (see `run`)."""
+        return self.run(request, HTTPX)
+
+    def run(self, request: R, edge: Edge[R]) -> Exchange[R]:
         """The whole exchange for one request, redirects included; returns the last response.
 
         The credentials a hop carried go on to the next hop as the same value (provenance
@@ -220,15 +333,20 @@ class RequestFlow:
         hops = 0
         carried: Credentials | None = None
         while True:
-            response, sent = yield from self._attempt(request, carried, hops)
-            if not self.follow_redirects or hops >= self.max_redirects:
+            response, sent = yield from self._attempt(request, edge, carried, hops)
+            if (
+                response.status_code not in _REDIRECT_STATUSES
+                or not self.follow_redirects
+                or hops >= self.max_redirects
+            ):
                 return response
-            following = redirect_request(request, response)
-            if following is None:
+            # The Authorization header goes: the flow attaches `carried` again.
+            hop = next_hop(request, response, edge, authorization=False)
+            if hop is None:
                 return response
+            following, inside = hop
             log.debug("redirect %d to %s", response.status_code, redact_url(str(following.url)))
-            following.headers.pop("Authorization", None)  # attached again from `carried`
-            carried = sent if same_origin(request.url, following.url) else None
+            carried = sent if inside else None
             request, hops = following, hops + 1
 
     def _decision(self, url: str, username: str | None) -> Decision:
@@ -291,19 +409,22 @@ class RequestFlow:
             found = self.cache.get_realm(realm_key(url), username)
         return found
 
-    def _attach(self, request: httpx.Request, credentials: Credentials) -> None:
-        key = (credentials.username, credentials.password_value, credentials.token_value)
-        header = self._headers.get(key)
-        if header is None:
-            header = credentials.authorization_header()
-            if len(self._headers) >= _MEMO_LIMIT:
-                self._headers.clear()
-            self._headers[key] = header
-        request.headers["Authorization"] = header
+    def _attach(self, request: FlowRequest, credentials: Credentials) -> None:
+        # The header and the provenance record of one credentials value, made once: a value
+        # from the cache is the same object on every request. Holding the value keeps its id.
+        made = self._attached.get(id(credentials))
+        if made is None or made[0] is not credentials:
+            made = (
+                credentials,
+                credentials.authorization_header(),
+                Sent(credentials.source, credentials.password is not None, credentials.username),
+            )
+            if len(self._attached) >= _MEMO_LIMIT:
+                self._attached.clear()
+            self._attached[id(credentials)] = made
+        request.headers["Authorization"] = made[1]
         # Provenance travels with the request, for the hint if the index refuses it.
-        request.extensions[SENT_EXTENSION] = Sent(
-            credentials.source, credentials.password_value is not None, credentials.username
-        )
+        request.extensions[SENT_EXTENSION] = made[2]
 
     @staticmethod
     def _scope(decision: Decision, url: str) -> str:
@@ -317,23 +438,28 @@ class RequestFlow:
     ) -> tuple[str, str | None]:
         return self._scope(decision, url), username
 
+    @staticmethod
     def _given(
-        self, request: httpx.Request, carried: Credentials | None, hops: int
-    ) -> Credentials | None:
-        """What this hop itself carries, its provenance recorded (userinfo removed from the URL).
+        request: R, edge: Edge[R], carried: Credentials | None, hops: int
+    ) -> tuple[Credentials | None, str]:
+        """What this hop itself carries, its provenance recorded, and the URL it goes to
+        (userinfo removed).
 
         The first hop: the caller's URL userinfo or Basic header. A later hop: userinfo in
         the `Location` (chosen by the network), else what the previous hop carried.
         """
+        url = str(request.url)
+        userinfo = has_userinfo(url)
         if hops == 0:
-            given = request_credentials(request)
-        elif request.url.userinfo:
-            given = Credentials.from_url(str(request.url), CredentialSource.LOCATION)
+            given = _request_credentials(request, url, userinfo)
+        elif userinfo:
+            given = Credentials.from_url(url, CredentialSource.LOCATION)
         else:
             given = carried
-        if request.url.userinfo:
-            request.url = request.url.copy_with(userinfo=b"")
-        return given
+        if userinfo:
+            edge.strip_userinfo(request)
+            url = str(request.url)
+        return given, url
 
     def _provenance(self, given: Credentials, scope: str, hops: int) -> Credentials:
         """`given` recorded for `scope`; configured only when exactly the index's own."""
@@ -349,14 +475,13 @@ class RequestFlow:
         return given.given(scope, configured=configured)
 
     def _attempt(
-        self, request: httpx.Request, carried: Credentials | None, hops: int
-    ) -> Generator[Step, Any, tuple[httpx.Response, Credentials | None]]:
+        self, request: R, edge: Edge[R], carried: Credentials | None, hops: int
+    ) -> Generator[R | Lookup | Store | Wait, Any, tuple[Any, Credentials | None]]:
         """One URL: attach what is known, look up when needed, retry once on 401/403/404.
 
         Returns the response and the credentials the request finally carried.
         """
-        given = self._given(request, carried, hops)
-        url = str(request.url)
+        given, url = self._given(request, edge, carried, hops)
         decision = self._route(url)
         scope = self._scope(decision, url)
         if (
@@ -373,7 +498,7 @@ class RequestFlow:
             # Sent as it is: only what the request itself carries (uv sends URL userinfo).
             if given is not None:
                 self._attach(request, given)
-            response: httpx.Response = yield request
+            response = yield request
             return response, given
 
         candidate = given if given is not None and given.is_authenticated else None
@@ -407,7 +532,7 @@ class RequestFlow:
 
     def _exchange(
         self,
-        request: httpx.Request,
+        request: R,
         url: str,
         decision: Decision,
         scope: str,
@@ -415,7 +540,7 @@ class RequestFlow:
         candidate: Credentials | None,
         cached: bool,
         redirected: bool,
-    ) -> Generator[Step, Any, tuple[httpx.Response, Credentials | None]]:
+    ) -> Generator[R | Lookup | Store | Wait, Any, tuple[Any, Credentials | None]]:
         """Send with `candidate`, looking up first or after a 401/403/404 as the policy says."""
         # A username is looked up only for the index (or realm) it was given or found for:
         # credentials that worked elsewhere in the realm may be sent, never lent their name.
@@ -437,18 +562,21 @@ class RequestFlow:
 
         if candidate is not None:
             self._attach(request, candidate)
-            self._tell_once(
-                ("sent", self._lookup_key(decision, url, None), candidate.source),
-                "Sending credentials from %s to %s",
-                candidate.source.value,
-                _where(decision, url),
-            )
-        response: httpx.Response = yield request
-        if response.is_success:
-            if candidate is not None:
-                yield from self._succeeded(
-                    decision, url, candidate, remember=not cached, redirected=redirected
+            if _verbose():
+                self._tell_once(
+                    ("sent", (scope, None), candidate.source),
+                    "Sending credentials from %s to %s",
+                    candidate.source.value,
+                    _where(decision, url),
                 )
+        response: FlowResponse = yield request
+        if _is_success(response.status_code):
+            if candidate is not None:
+                store = self._succeeded(
+                    decision, scope, url, candidate, remember=not cached, redirected=redirected
+                )
+                if store is not None:
+                    yield store
             return response, candidate
         if response.status_code not in RETRY_STATUSES or looked:
             return response, candidate
@@ -462,22 +590,25 @@ class RequestFlow:
         found = yield from self._found(url, username, scope)
         if found is None or not found.is_authenticated or _same(found, candidate):
             return response, candidate
-        self._tell_once(
-            ("retry", self._lookup_key(decision, url, None), found.source),
-            "Retrying %s with credentials from %s",
-            _where(decision, url),
-            found.source.value,
-        )
+        if _verbose():
+            self._tell_once(
+                ("retry", (scope, None), found.source),
+                "Retrying %s with credentials from %s",
+                _where(decision, url),
+                found.source.value,
+            )
         log.debug("retrying %s with credentials from %s", redact_url(url), found.source.value)
         self._attach(request, found)
-        retried: httpx.Response = yield request
-        if retried.is_success:
-            yield from self._succeeded(decision, url, found, redirected=redirected)
+        retried: FlowResponse = yield request
+        if _is_success(retried.status_code):
+            store = self._succeeded(decision, scope, url, found, redirected=redirected)
+            if store is not None:
+                yield store
         return retried, found
 
     def _found(
         self, url: str, username: str | None, scope: str
-    ) -> Generator[Step, Any, Credentials | None]:
+    ) -> Generator[Lookup, Any, Credentials | None]:
         """Perform the lookup step; what it finds is recorded as found for `scope`."""
         found: Credentials | None = yield self._lookup(url, username)
         return None if found is None else found.given(scope)
@@ -489,8 +620,8 @@ class RequestFlow:
 
     def _tell_once(self, key: tuple[object, ...], message: str, *args: object) -> None:
         """One -v line per (index or realm, event): the decisions that matter, not every file."""
-        # Every request passes here: without -v, or once told, cost no lock.
-        if key in self._told or not log.isEnabledFor(logging.INFO):
+        # Without -v, or once told, cost no lock.
+        if key in self._told or not _verbose():
             return
         with self._store_lock:
             if key in self._told:
@@ -503,35 +634,42 @@ class RequestFlow:
     def _succeeded(
         self,
         decision: Decision,
+        scope: str,
         url: str,
         credentials: Credentials,
         *,
         remember: bool = True,
         redirected: bool = False,
-    ) -> Generator[Step, Any, None]:
-        """Remember what worked; store it when the decision allows. Never from a failure."""
+    ) -> Store | None:
+        """Remember what worked; the store step when the decision allows. Never from a failure."""
         if remember:
             # A username alone stays with its URL prefix: it may be a token of that index.
             self.cache.insert(
                 url, credentials, replace_stale=True, realm=credentials.is_authenticated
             )
         if not decision.may_store(credentials, redirected=redirected):
-            self._tell_once(
-                ("store", self._lookup_key(decision, url, None), credentials.source),
-                "Not stored (%s): %s",
-                _where(decision, url),
-                _why_not_stored(decision, credentials, redirected=redirected),
-            )
-            return
+            if _verbose():
+                self._tell_once(
+                    ("store", (scope, None), credentials.source),
+                    "Not stored (%s): %s",
+                    _where(decision, url),
+                    _why_not_stored(decision, credentials, redirected=redirected),
+                )
+            return None
         decision = self._decision(url, credentials.username)  # exactly, for this URL
         if not decision.may_store(credentials, redirected=redirected):
-            return
+            return None
         attempt = (decision.store_service, credentials.username)
         with self._store_lock:
             if attempt in self._store_attempts:
-                return
+                return None
             self._store_attempts.add(attempt)
-        yield Store(decision, credentials)
+        return Store(decision, credentials)
+
+
+def _verbose() -> bool:
+    """Whether -v lines are shown: only then are their words and keys worth making."""
+    return log.isEnabledFor(logging.INFO)
 
 
 def _clean(url: str) -> str:
