@@ -6,16 +6,18 @@ both make the same decisions, keep the same cache and single flight, and store b
 rule. requests has no generator-shaped auth interface, so the exchange is split in two:
 
 - `__call__(prepared)` runs the flow up to its first request (lookups and the realm's probe
-  wait happen here, in the calling thread) and copies what the flow attached onto requests'
-  `PreparedRequest`;
+  wait happen here, in the calling thread); the flow edits requests' `PreparedRequest`
+  itself (its headers, its URL), so nothing is converted on the way;
 - the response hook it registers feeds each response back into the flow and, while the flow
   asks for another request (the retry after a 401/403/404, a redirect hop), sends it on the
   same connection adapter, as requests' own digest auth does.
 
-Conversion between requests' objects and the flow's happens here, at the edge, and nowhere
-else. Redirects are followed by the flow (at most 10 hops, each re-entering the policy, no
+Redirects are followed by the flow (at most 10 hops, each re-entering the policy, no
 credentials across origins); the response requests sees is the last one, with the earlier
-ones in `history`. `requests` is an optional dependency (`keyring-policy[requests]`).
+ones in `history`. A request that fails on the way out (connection refused, a timeout) never
+reaches the hook: the session `requests_session` builds ends its exchange at once, so the
+realm's probe is free for the next request. `requests` is an optional dependency
+(`keyring-policy[requests]`).
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import requests
 from requests.auth import AuthBase
+from requests.structures import CaseInsensitiveDict
 from requests.utils import rewind_body
 
 from policy.fetch.auth import PolicyAuth
-from policy.fetch.flow import DecideFn, Flow
+from policy.fetch.flow import DecideFn, Edge, Exchange
+from policy.redact import strip_credentials
 from policy.settings.models import Settings
 
 if TYPE_CHECKING:
@@ -74,39 +77,93 @@ class PolicyRequestsAuth(AuthBase):
         return _Exchange(self.policy, prepared).start()
 
 
+class _Hop:
+    """requests' `PreparedRequest` as the flow reads and edits it (a `FlowRequest`).
+
+    Once sent, it is copied on the first edit: what went out stays as it went, in `history`.
+    """
+
+    __slots__ = ("extensions", "prepared", "sent")
+
+    def __init__(
+        self, prepared: requests.PreparedRequest, extensions: dict[str, Any] | None = None
+    ) -> None:
+        self.prepared = prepared
+        self.extensions: dict[str, Any] = {} if extensions is None else extensions
+        self.sent = False
+
+    @property
+    def method(self) -> str:
+        return self.prepared.method or "GET"
+
+    @property
+    def url(self) -> str:
+        return self.prepared.url or ""
+
+    @property
+    def headers(self) -> CaseInsensitiveDict[str | bytes]:
+        return self.unsent().headers
+
+    def unsent(self) -> requests.PreparedRequest:
+        """The request to edit or send: a copy, body rewound, once this one has gone out."""
+        if self.sent:
+            self.prepared, self.sent = _copy(self.prepared), False
+        return self.prepared
+
+
+def _copy(prepared: requests.PreparedRequest) -> requests.PreparedRequest:
+    copy: requests.PreparedRequest = prepared.copy()
+    if getattr(prepared, "_body_position", None) is not None:
+        rewind_body(copy)  # a streamed body is read again from where it started
+    return copy
+
+
+class _RequestsEdge:
+    """The flow's two library-specific edits, on requests' `PreparedRequest`."""
+
+    @staticmethod
+    def strip_userinfo(request: _Hop) -> None:
+        request.unsent().url = strip_credentials(request.url)
+
+    @staticmethod
+    def follow(request: _Hop, url: str, method: str, drop: tuple[str, ...], body: bool) -> _Hop:
+        following = _copy(request.prepared) if body else request.prepared.copy()
+        following.url = url
+        if not body:  # a 303 (or 301/302 after POST) becomes a GET without a body
+            following.method, following.body = method, None
+        for name in drop:
+            following.headers.pop(name, None)
+        return _Hop(following, dict(request.extensions))
+
+
+REQUESTS: Edge[_Hop] = _RequestsEdge()
+
+
 class _Exchange:
     """One request's run through the flow, from `__call__` to its last response."""
 
+    __slots__ = ("_done", "_final", "_flow", "_policy", "_sent")
+
     def __init__(self, policy: PolicyAuth, prepared: requests.PreparedRequest) -> None:
         self._policy = policy
-        self._prepared = prepared
-        self._request = _to_flow_request(prepared)
-        self._had_userinfo = bool(self._request.url.userinfo)
-        self._flow: Flow = policy.flow(self._request)
-        self._responses: dict[int, requests.Response] = {}
-        self._final: httpx.Response | None = None
+        self._flow: Exchange[_Hop] = policy.run(_Hop(prepared), REQUESTS)
+        self._sent = prepared
+        self._final: Any = None
         self._done = False
 
     def start(self) -> requests.PreparedRequest:
         try:
-            request = self._advance(None)
+            hop = self._advance(None)
         except BaseException:
             self._finish()
             raise
-        assert request is not None  # the flow always sends at least once
-        self._request = request
-        if self._had_userinfo:  # the flow moved URL credentials into the header
-            self._prepared.url = str(request.url)
-        # Before the first send the flow only sets (or keeps) the Authorization header.
-        authorization = request.headers.get("Authorization")
-        if authorization is not None:
-            self._prepared.headers["Authorization"] = authorization
-        else:
-            self._prepared.headers.pop("Authorization", None)
-        self._prepared.register_hook("response", self._on_response)
-        return self._prepared
+        assert hop is not None  # the flow always sends at least once
+        hop.sent = True
+        # requests sends the request it prepared: the flow edited that very object.
+        self._sent.register_hook("response", self._on_response)
+        return self._sent
 
-    def _advance(self, result: Any) -> httpx.Request | None:
+    def _advance(self, result: Any) -> _Hop | None:
         """Perform the flow's steps until it asks for a request (None once it returned)."""
         while True:
             try:
@@ -115,24 +172,28 @@ class _Exchange:
                 self._done = True
                 self._final = stop.value
                 return None
-            if isinstance(step, httpx.Request):
+            if isinstance(step, _Hop):
                 return step
             result = self._policy.perform_sync(step)
 
     def _on_response(self, response: requests.Response, **kwargs: Any) -> requests.Response:
-        # Only the response to the request this exchange prepared; requests' own redirect
+        # Only the response to the request this exchange sent; requests' own redirect
         # handling copies the request (and this hook) onto later hops it sends itself.
-        if self._done or response.request is not self._prepared:
+        if self._done or response.request is not self._sent:
             return response
         try:
             while True:
-                answer = _to_flow_response(response, self._request)
-                self._responses[id(answer)] = response
-                following = self._advance(answer)
-                if following is None:
-                    return self._responses.get(id(self._final), response)
-                response = self._send(response, following, kwargs)
+                hop = self._advance(response)
+                if hop is None:
+                    final = self._final
+                    return final if isinstance(final, requests.Response) else response
+                response = self._send(response, hop, kwargs)
         finally:
+            self._finish()
+
+    def abandon(self) -> None:
+        """The request failed on its way out: end the flow now (releasing its realm's probe)."""
+        if not self._done:
             self._finish()
 
     def _finish(self) -> None:
@@ -143,22 +204,22 @@ class _Exchange:
         """
         self._done = True
         self._flow.close()
-        self._prepared = _FINISHED
-        self._responses.clear()
+        self._sent = _FINISHED
         self._final = None
 
     def _send(
-        self, response: requests.Response, request: httpx.Request, kwargs: dict[str, Any]
+        self, response: requests.Response, hop: _Hop, kwargs: dict[str, Any]
     ) -> requests.Response:
         """Send the flow's next request on the adapter that answered the last one."""
-        prepared = _next_prepared(self._prepared, request)
+        prepared = hop.unsent()
         # Free the connection of the response the flow is done with.
         _ = response.content
         response.close()
         sent: requests.Response = response.connection.send(prepared, **kwargs)
         sent.history = [*response.history, response]
         sent.request = prepared
-        self._prepared, self._request = prepared, request
+        hop.sent = True
+        self._sent = prepared
         return sent
 
 
@@ -166,58 +227,18 @@ _FINISHED = requests.PreparedRequest()
 """Stands in for the request of a finished exchange (whose hook may still be called)."""
 
 
-def _to_flow_request(prepared: requests.PreparedRequest) -> httpx.Request:
-    body = prepared.body
-    # A streamed body stays with requests (rewound for a retry); the flow needs none. The
-    # stream is given, so httpx adds no headers of its own (Host, Content-Length).
-    content = body.encode() if isinstance(body, str) else body if isinstance(body, bytes) else b""
-    return httpx.Request(
-        prepared.method or "GET",
-        prepared.url or "",
-        headers=[(name, _text(value)) for name, value in prepared.headers.items()],
-        stream=httpx.ByteStream(content),
-    )
+class _PolicySession(requests.Session):
+    """A session that ends a request's exchange when sending it raises (no hook runs then)."""
 
-
-def _text(value: str | bytes) -> str:
-    # requests allows bytes header values; they go on the wire as latin-1, as here.
-    return value if isinstance(value, str) else value.decode("latin-1")
-
-
-def _to_flow_response(response: requests.Response, request: httpx.Request) -> httpx.Response:
-    # The flow reads the status and the headers; the body stays with requests.
-    return httpx.Response(
-        response.status_code,
-        headers=list(response.headers.items()),
-        request=request,
-        stream=httpx.ByteStream(b""),
-    )
-
-
-def _apply_headers(prepared: requests.PreparedRequest, request: httpx.Request) -> None:
-    """Drop the headers the flow dropped; take the Authorization the flow decided on."""
-    headers = prepared.headers
-    kept = {name.lower() for name in request.headers}
-    for name in [name for name in headers if name.lower() not in kept]:
-        del headers[name]
-    authorization = request.headers.get("Authorization")
-    if authorization is not None:
-        headers["Authorization"] = authorization
-
-
-def _next_prepared(
-    previous: requests.PreparedRequest, request: httpx.Request
-) -> requests.PreparedRequest:
-    """requests' form of the flow's next request (a retry or a redirect hop)."""
-    prepared: requests.PreparedRequest = previous.copy()
-    prepared.url = str(request.url)
-    if request.method != previous.method:  # a 303 (or 301/302 after POST) becomes a GET
-        prepared.method = request.method
-        prepared.body = None
-    elif getattr(previous, "_body_position", None) is not None:
-        rewind_body(prepared)
-    _apply_headers(prepared, request)
-    return prepared
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        try:
+            return super().send(request, **kwargs)
+        except BaseException:
+            for hook in request.hooks.get("response", ()):
+                exchange = getattr(hook, "__self__", None)
+                if isinstance(exchange, _Exchange):
+                    exchange.abandon()
+            raise
 
 
 def requests_session(
@@ -227,8 +248,12 @@ def requests_session(
     sources: CredentialSources | None = None,
     follow_redirects: bool = True,
 ) -> requests.Session:
-    """A `requests.Session` whose auth is `PolicyRequestsAuth` (see `policy.client`)."""
-    session = requests.Session()
+    """A `requests.Session` whose auth is `PolicyRequestsAuth` (see `policy.client`).
+
+    A request that fails before any response (connection refused, a timeout) releases its
+    realm's probe at once; with another session it is released when the request is freed.
+    """
+    session = _PolicySession()
     session.auth = PolicyRequestsAuth(
         settings, env=env, sources=sources, follow_redirects=follow_redirects
     )
