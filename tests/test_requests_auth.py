@@ -7,6 +7,7 @@ import base64
 import gc
 import io
 import logging
+import socket
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -184,3 +185,39 @@ def test_a_finished_exchange_leaves_no_reference_cycle() -> None:
         assert request() is None and first() is None
     finally:
         gc.enable()
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port  # closed again: a connection there is refused at once
+
+
+def test_a_request_that_fails_on_its_way_out_frees_the_realm_probe_at_once() -> None:
+    """No response, no hook: the session itself ends the exchange, so the next request to the
+    realm goes out at once instead of waiting for a probe that will never answer."""
+    settings = Settings(keyring_provider=KeyringProvider.NATIVE)  # no index: a probe first
+    keyring = MemoryKeyring()
+    sources = CredentialSources(env={}, native=keyring, subprocess=keyring, timeout=5)
+    session = requests_session(settings, env={}, sources=sources)
+    realm = f"http://127.0.0.1:{_closed_port()}"
+    with pytest.raises(requests.ConnectionError) as failed:
+        session.get(realm + "/simple/foo/", timeout=5)
+    # The failed request, its hook and its exchange are all still alive, held by the error:
+    # only an explicit end can have freed the probe.
+    assert failed.value.request is not None
+    assert requests_auth(session).policy.probes.enter(realm) == (None, False)
+
+
+def test_the_history_shows_each_request_as_it_went_out() -> None:
+    """The flow edits requests' own request; a retry edits a copy, never what was sent."""
+    keyring = MemoryKeyring({("uv:pkgs.example.com", "alice"): SECRET})
+    settings = Settings(keyring_provider=KeyringProvider.NATIVE)  # no index: probe, then retry
+    session, adapter = _session(_needs_auth, settings, keyring)
+    response = session.get(IDX + "foo/")
+    [first] = response.history
+    assert first.status_code == 401 and "Authorization" not in first.request.headers
+    assert response.request.headers["Authorization"] == BASIC
+    assert first.request is not response.request
+    assert [("Authorization" in sent[2]) for sent in adapter.sent] == [False, True]

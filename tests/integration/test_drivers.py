@@ -155,7 +155,8 @@ Seen = tuple[str, int, str | None]  # path, status, password: correct / wrong / 
 
 @dataclass(frozen=True)
 class Scenario:
-    """One behaviour. `{simple}`, `{base}` and `{redirector}` are filled in per run."""
+    """One behaviour. `{simple}`, `{base}`, `{wrong_base}` (the base with alice and a wrong
+    password in its userinfo) and `{redirector}` are filled in per run."""
 
     provider: KeyringProvider = KeyringProvider.NATIVE
     index: dict[str, Any] | None = None
@@ -249,6 +250,31 @@ SCENARIOS: dict[str, Scenario] = {
         seen=((PAGE, 403, "wrong"),),
         gets=None,
     ),
+    # credentials given in full are final: a wrong password in the URL is refused and
+    # returned, never swapped for the keyring's right one; nothing is stored
+    "explicit-url-password-final": Scenario(
+        index={},
+        native_auth=True,
+        keyring=INDEX_ENTRY,
+        urls=("{wrong_base}/simple/peerpkg/",),
+        results=(403,),
+        seen=((PAGE, 403, "wrong"),),
+    ),
+    "explicit-url-password-final-outside-indexes": Scenario(
+        keyring=REALM_ENTRY,
+        urls=("{wrong_base}/simple/peerpkg/",),
+        results=(403,),
+        seen=((PAGE, 403, "wrong"),),
+    ),
+    # and so is the index's configured pair (`UV_INDEX_<NAME>_*`)
+    "explicit-index-pair-final": Scenario(
+        index={},
+        native_auth=True,
+        env=ENV_WRONG,
+        keyring=INDEX_ENTRY,
+        results=(403,),
+        seen=((PAGE, 403, "wrong"),),
+    ),
     # a same-origin redirect (pypiserver adds the slash) keeps the credentials
     "redirect-same-origin": Scenario(
         provider=KeyringProvider.DISABLED,
@@ -327,6 +353,7 @@ def test_behaviour(
         return text.format(
             simple=index_server.simple_url,
             base=index_server.base,
+            wrong_base=index_server.base.replace("://", f"://{USER}:{WRONG}@", 1),
             redirector=redirect_server.base,
         )
 
@@ -360,6 +387,9 @@ def test_behaviour(
         for s in scenario.stored
     ]
     for service in scenario.stored:
+        held = keyring.inner.get(fill(service), USER).credentials
+        assert held is not None and held.password_value == PASSWORD
+    for service in scenario.keyring:  # what the keyring held is never overwritten
         held = keyring.inner.get(fill(service), USER).credentials
         assert held is not None and held.password_value == PASSWORD
     if not scenario.stored and not scenario.keyring:
