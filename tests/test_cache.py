@@ -7,11 +7,13 @@ import threading
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policy.credentials.values import Credentials
 from policy.fetch.cache import CredentialsCache, SingleFlight
 from policy.provenance import CredentialSource
-from policy.realm import realm_key
+from policy.realm import realm_key, split_origin
 from policy.settings.models import IndexSettings
 
 ALICE = Credentials.basic("alice", "pw-a", CredentialSource.ENV)
@@ -212,3 +214,65 @@ def test_probe_gate_gates_each_key_once() -> None:
         assert not stuck.done.is_set()
 
     asyncio.run(follow_async())
+
+
+_SEGMENTS = st.lists(st.sampled_from(("a", "b")), max_size=3)
+_URLS = st.builds(
+    lambda host, segments, slash, query: (
+        host + "/" + "/".join(segments) + ("/" if slash and segments else "") + query
+    ),
+    st.sampled_from(("http://h", "http://h", "http://g:8080")),
+    _SEGMENTS,
+    st.booleans(),
+    st.sampled_from(("", "", "?q=1")),
+)
+_VALUES = st.sampled_from((ALICE, BOB))
+
+
+_OPERATIONS = st.sampled_from(("insert", "replace", "replace", "get", "get", "get"))
+
+
+@settings(max_examples=400)  # cheap examples; a stale answer needs four steps in order
+@given(st.lists(st.tuples(_OPERATIONS, _URLS, _VALUES), max_size=20))
+def test_the_trie_answers_as_a_walk_from_the_root_whatever_it_remembered(
+    operations: list[tuple[str, str, Credentials]],
+) -> None:
+    """URLs beside each other share an answer found above them, until the next insert."""
+    cache = CredentialsCache()
+    model: dict[tuple[str, ...], Credentials] = {}
+
+    def path(url: str) -> tuple[str, ...]:
+        origin, rest = split_origin(url)
+        return (realm_key(origin), *(part for part in rest.split("/") if part))
+
+    for operation, url, value in operations:
+        components = path(url)
+        if operation == "get":
+            expected = next(
+                (
+                    model[components[:n]]
+                    for n in range(1, len(components) + 1)
+                    if components[:n] in model
+                ),
+                None,
+            )
+            assert cache.get_url(url, None) is expected
+        elif operation == "insert":
+            cache.insert(url, value, realm=False)
+            model[components] = value
+        else:
+            cache.insert(url, value, replace_stale=True, realm=False)
+            for n in range(1, len(components)):
+                if components[:n] in model and model[components[:n]] != value:
+                    model[components[:n]] = value
+            model[components] = value
+
+
+def test_an_answer_shared_beside_is_forgotten_when_a_success_replaces_it() -> None:
+    cache = CredentialsCache()
+    cache.insert("https://h/simple/", ALICE, realm=False)
+    assert cache.get_url("https://h/simple/x/", None) is ALICE  # shared by simple/*
+    cache.insert("https://h/simple/y/", BOB, replace_stale=True, realm=False)
+    assert cache.get_url("https://h/simple/x/", None) is BOB
+    cache.insert("https://h/other/z/", ALICE, realm=False)
+    assert cache.get_url("https://h/other/w/", None) is None  # a leaf's value is its own

@@ -38,6 +38,17 @@ def _components(url: str) -> tuple[str, ...]:
     return (origin_realm(origin), *(part for part in path.split("/") if part))
 
 
+def _parent(url: str) -> str | None:
+    """`url` without its last path segment, when that is all that tells it from its siblings."""
+    bare = url.rstrip("/")
+    if "?" in url or "#" in url or bare.count("/") < 3:
+        return None
+    return bare.rpartition("/")[0]
+
+
+_BESIDE_LIMIT = 4096
+
+
 @dataclass
 class _Node:
     value: Credentials | None = None
@@ -49,25 +60,38 @@ class _UrlTrie:
 
     def __init__(self) -> None:
         self._root = _Node()
+        # A value met above a URL's last segment is the answer for every URL beside it
+        # (an installer asks for one page per project under the same index): remembered
+        # per parent URL until the next insert.
+        self._beside: dict[str, Credentials] = {}
 
     def get(self, url: str) -> Credentials | None:
-        # Every request asks: walk the segments as they come, building no tuple.
+        parent = _parent(url)
+        if parent is not None:
+            found = self._beside.get(parent)
+            if found is not None:
+                return found
         origin, path = split_origin(url)
         node = self._root.children.get(origin_realm(origin))
-        if node is None or node.value is not None:
-            return None if node is None else node.value
-        for component in path.split("/"):
-            if not component:
-                continue
-            child = node.children.get(component)
+        if node is None:
+            return None
+        segments = [component for component in path.split("/") if component]
+        depth, value = 0, node.value
+        while value is None:
+            if depth == len(segments):
+                return None
+            child = node.children.get(segments[depth])
             if child is None:
                 return None
-            if child.value is not None:
-                return child.value
-            node = child
-        return None
+            node, depth, value = child, depth + 1, child.value
+        if parent is not None and depth < len(segments):
+            if len(self._beside) >= _BESIDE_LIMIT:
+                self._beside.clear()
+            self._beside[parent] = value
+        return value
 
     def insert(self, url: str, credentials: Credentials) -> None:
+        self._beside.clear()
         node = self._root
         for component in _components(url):
             node = node.children.setdefault(component, _Node())
@@ -79,6 +103,7 @@ class _UrlTrie:
         Credentials that just worked replace stale ones (a wrong seed at the index root would
         otherwise shadow them and cost one failed request per URL).
         """
+        self._beside.clear()
         node = self._root
         for component in _components(url):
             node = node.children.setdefault(component, _Node())
