@@ -160,7 +160,7 @@ class _Exchange:
         assert hop is not None  # the flow always sends at least once
         hop.sent = True
         # requests sends the request it prepared: the flow edited that very object.
-        self._sent.register_hook("response", self._on_response)
+        self._sent.hooks["response"].append(self._on_response)
         return self._sent
 
     def _advance(self, result: Any) -> _Hop | None:
