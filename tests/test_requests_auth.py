@@ -12,14 +12,24 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 import requests
+from hypothesis import given
+from hypothesis import strategies as st
 from requests.adapters import HTTPAdapter
 
 from policy.credentials.backends.memory import MemoryKeyring
 from policy.credentials.lookup import CredentialSources
 from policy.errors import MissingCredentials
-from policy.fetch.requests_auth import PolicyRequestsAuth, requests_auth, requests_session
+from policy.fetch.flow import HTTPX, next_hop
+from policy.fetch.requests_auth import (
+    REQUESTS,
+    PolicyRequestsAuth,
+    _Hop,
+    requests_auth,
+    requests_session,
+)
 from policy.settings.models import AuthPolicy, IndexSettings, KeyringProvider, Settings
 
 SECRET = "Zq9-requests-Passw0rd"
@@ -221,3 +231,52 @@ def test_the_history_shows_each_request_as_it_went_out() -> None:
     assert response.request.headers["Authorization"] == BASIC
     assert first.request is not response.request
     assert [("Authorization" in sent[2]) for sent in adapter.sent] == [False, True]
+
+
+@given(
+    method=st.sampled_from(("GET", "POST", "PUT", "HEAD")),
+    status=st.sampled_from((301, 302, 303, 307, 308, 200, 401)),
+    location=st.sampled_from(
+        (
+            "/simple/b/",
+            "../b/",
+            "https://pkgs.example.com/other/",
+            "https://PKGS.example.com:443/x",
+            "http://pkgs.example.com/x",
+            "https://files.example.net/x.whl",
+            "ftp://files.example.net/x",
+            "",
+        )
+    ),
+    body=st.booleans(),
+)
+def test_both_edges_make_the_same_next_hop(
+    method: str, status: int, location: str, body: bool
+) -> None:
+    """One rule for a redirect's next hop, carried out on httpx's objects and on requests'."""
+    url = IDX + "a/"
+    headers = {"Authorization": BASIC, "Cookie": "s=1", "X-Kept": "1"}
+    content = b"payload" if body else None
+    answer = {"Location": location} if location else {}
+    on_httpx = next_hop(
+        httpx.Request(method, url, headers=headers, content=content),
+        httpx.Response(status, headers=answer),
+        HTTPX,
+    )
+    response = requests.Response()
+    response.status_code = status
+    response.headers.update(answer)
+    prepared = requests.Request(method, url, headers=headers, data=content).prepare()
+    on_requests = next_hop(_Hop(prepared), response, REQUESTS)
+
+    assert (on_httpx is None) == (on_requests is None)
+    if on_httpx is None or on_requests is None:
+        return
+    (a, a_inside), (b, b_inside) = on_httpx, on_requests
+    assert (str(a.url), a.method, a_inside) == (b.url, b.method, b_inside)
+
+    def sent(names: Any) -> set[str]:
+        return {name.lower() for name in names} & {"authorization", "cookie", "x-kept"}
+
+    assert sent(a.headers) == sent(b.prepared.headers)
+    assert bool(a.read()) == bool(b.prepared.body)
