@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -218,8 +220,12 @@ def _load_argv(shadow: Path, code: str) -> list[str]:
     return [sys.executable, "-S", "-c", prelude + code]
 
 
-def load_cost(world: World, repeats: int) -> dict[str, Any]:
-    """Median wall time of loading keyring, plugin installed (not enabled) vs not installed."""
+def load_cost(world: World, repeats: int, *, instructions: bool = False) -> dict[str, Any]:
+    """Median wall time of loading keyring, plugin installed (not enabled) vs not installed.
+
+    With `instructions`, also the instructions `get_keyring` executes in each case, counted by
+    valgrind's callgrind: a figure that other processes on the machine do not move.
+    """
     root = world.root / "load-cost"
     root.mkdir()
     home = isolated_home(root)
@@ -261,11 +267,38 @@ def load_cost(world: World, repeats: int) -> dict[str, Any]:
             "repeats": repeats,
         }
     figures["module_import_ms"] = _module_import_ms(shadows[True], env, root, repeats)
+    if instructions:
+        counts = {
+            installed: _instructions(
+                _load_argv(shadows[installed], LOAD_CODE["get_keyring"]), env, root
+            )
+            for installed in (False, True)
+        }
+        if None not in counts.values():
+            figures["instructions"] = {"absent": counts[False], "installed": counts[True]}
     figures["met"] = all(
         figures[name]["added_ms"] < 3.0 and figures[name]["plugin_module_loaded"]
         for name in LOAD_CODE
     )
     return figures
+
+
+def _instructions(argv: list[str], env: dict[str, str], cwd: Path) -> int | None:
+    """Instructions the process executes under callgrind (children not followed); None if
+    valgrind is missing or fails. The runs before have written the bytecode."""
+    if shutil.which("valgrind") is None:
+        return None
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={os.devnull}", *argv],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    return int(found.group(1)) if found else None
 
 
 def _module_import_ms(shadow: Path, env: dict[str, str], cwd: Path, repeats: int) -> float:
@@ -359,7 +392,7 @@ def measure(
     if left() < 30:
         record["load"] = {"status": "skipped (time budget)"}
     else:
-        record["load"] = load_cost(world, 3 if quick else 21)
+        record["load"] = load_cost(world, 3 if quick else 21, instructions=not quick)
         progress(f"plugin / load cost: met={record['load']['met']}")
     record["targets"] = targets(record)
     return record

@@ -157,6 +157,17 @@ def policy_lines(figures: dict[str, Any]) -> list[str]:
 LOADS = ("get_keyring", "keyring get")
 
 
+def _instructions_part(counts: dict[str, int] | None) -> str:
+    """The instruction counts of `get_keyring` (callgrind), when they were measured."""
+    if not counts:
+        return ""
+    absent, added = counts["absent"], counts["installed"] - counts["absent"]
+    return (
+        f"; instructions of get_keyring (callgrind): {added / 1e6:+.1f} M of "
+        f"{absent / 1e6:.1f} M ({added / absent:+.2%})"
+    )
+
+
 def plugin_lines(record: dict[str, Any]) -> list[str]:
     """pip and uv with and without keyring-policy's keyring backend (`benchmarks.plugin_bench`)."""
     if not record:
@@ -210,6 +221,7 @@ def plugin_lines(record: dict[str, Any]) -> list[str]:
             f"{load['get_keyring']['repeats']}, interleaved): "
             + "; ".join(parts)
             + f"; the module's own import {load['module_import_ms']:.2f} ms"
+            + _instructions_part(load.get("instructions"))
             + f"  [added < 3 ms: {'meets' if load['met'] else 'MISSES'}]",
         ]
     elif load:

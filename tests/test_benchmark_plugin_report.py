@@ -66,6 +66,10 @@ def test_the_measured_section_renders_with_its_targets() -> None:
     assert "KEYRING_POLICY_TIMEOUT=1 s, harness timeout 20 s" in text
     assert "+1.2 ms" in text
     assert "[added < 3 ms: meets]" in text
+    assert "instructions" not in text  # not counted (no valgrind, or --quick)
+    record["load"]["instructions"] = {"absent": 491_800_000, "installed": 493_600_000}
+    text = "\n".join(plugin_lines(record))
+    assert "instructions of get_keyring (callgrind): +1.8 M of 491.8 M (+0.37%)" in text
     assert "real backend calls per (service, username) <= 1: 1  [meets]" in text
 
 
