@@ -50,7 +50,7 @@ class PolicyKeyring(KeyringBackend):
     around the backend keyring would otherwise use (or `KEYRING_POLICY_WRAPS`)."""
 
     priority = PRIORITY  # a plain value, as keyring's own `null` backend does
-    name = _Name()  # keyring's is a class-only property
+    name = _Name()  # keyring's `name` answers per class only; this one also per instance
 
     def __init__(
         self,
