@@ -78,23 +78,27 @@ def _marker_holds(marker: object) -> bool:
         raise ValueError(str(error) or "invalid marker") from None
 
 
-def _pin(
-    value: object, key: PathKey, text: str, spans: Spans | None
-) -> tuple[str | None, Spans | None]:
-    """The index `value` pins this project to here, and the spans scanned so far."""
+class _BadMarker(ValueError):
+    """A source's marker that cannot be evaluated; `path` leads to it below the project's key."""
+
+    def __init__(self, path: PathKey, cause: str) -> None:
+        super().__init__(cause)
+        self.path = path
+
+
+def _pin(value: object) -> str | None:
+    """The index the sources `value` pin their project to for this interpreter, if any."""
     for path, entry in _entries(value):
         if "marker" in entry:
             try:
-                if not _marker_holds(entry["marker"]):
-                    continue
+                holds = _marker_holds(entry["marker"])
             except ValueError as problem:
-                spans = spans or scan(text)
-                span = spans.value((*key, *path, "marker"))
-                cause = str(problem)
-                raise ValueError(render_excerpt(text, span, cause) if span else cause) from None
+                raise _BadMarker((*path, "marker"), str(problem)) from None
+            if not holds:
+                continue
         index = entry.get("index")
-        return (index if isinstance(index, str) else None), spans
-    return None, spans
+        return index if isinstance(index, str) else None
+    return None
 
 
 def _index_problem(indexes: object) -> str | None:
@@ -152,9 +156,11 @@ def _read(pyproject: Path, pins: Pins, cwd: Path) -> None:
     for name, value in sources.items():
         key: PathKey = ("tool", "uv", "sources", name)
         try:
-            index, spans = _pin(value, key, text, spans)
-        except ValueError as error:
-            raise file_error(display_path(pyproject, cwd), str(error)) from None
+            index = _pin(value)
+        except _BadMarker as bad:
+            span = scan(text).value((*key, *bad.path))
+            cause = render_excerpt(text, span, str(bad)) if span else str(bad)
+            raise file_error(display_path(pyproject, cwd), cause) from None
         if index is None:
             continue
         spans = spans or scan(text)
