@@ -71,20 +71,16 @@ class _UrlTrie:
             found = self._beside.get(parent)
             if found is not None:
                 return found
-        origin, path = split_origin(url)
-        node = self._root.children.get(origin_realm(origin))
-        if node is None:
-            return None
-        segments = [component for component in path.split("/") if component]
-        depth, value = 0, node.value
+        components = _components(url)  # the realm, then the path segments
+        node, depth, value = self._root, 0, None
         while value is None:
-            if depth == len(segments):
+            if depth == len(components):
                 return None
-            child = node.children.get(segments[depth])
+            child = node.children.get(components[depth])
             if child is None:
                 return None
             node, depth, value = child, depth + 1, child.value
-        if parent is not None and depth < len(segments):
+        if parent is not None and depth < len(components):  # found above the last segment
             if len(self._beside) >= _BESIDE_LIMIT:
                 self._beside.clear()
             self._beside[parent] = value

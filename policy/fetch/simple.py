@@ -254,6 +254,24 @@ def _too_many_redirects(url: str, limits: Limits) -> FetchError:
     )
 
 
+def _page_body(
+    response: httpx.Response, limits: Limits, deadline: Deadline, raws: list[bytes] | None = None
+) -> bytes:
+    """A project page's decoded body under the page bounds (`raws`: wire bytes read already)."""
+    return b"".join(
+        bounded_body(
+            response,
+            wire_limit=limits.page_bytes,
+            wire_variable=names.KEYRING_POLICY_MAX_PAGE_BYTES,
+            body_limit=limits.decompressed_bytes,
+            body_variable=names.KEYRING_POLICY_MAX_DECOMPRESSED_BYTES,
+            deadline=deadline,
+            what="Project page",
+            raws=raws,
+        )
+    )
+
+
 def get_page(
     client: httpx.Client, url: str, limits: Limits, accept: str = ACCEPT
 ) -> tuple[httpx.Response, bytes]:
@@ -268,17 +286,7 @@ def get_page(
             raise _too_many_redirects(url, limits)
         if not response.is_success:
             return response, b""
-        body = b"".join(
-            bounded_body(
-                response,
-                wire_limit=limits.page_bytes,
-                wire_variable=names.KEYRING_POLICY_MAX_PAGE_BYTES,
-                body_limit=limits.decompressed_bytes,
-                body_variable=names.KEYRING_POLICY_MAX_DECOMPRESSED_BYTES,
-                deadline=deadline,
-                what="Project page",
-            )
-        )
+        body = _page_body(response, limits, deadline)
     return response, body
 
 
@@ -302,18 +310,7 @@ async def async_get_page(
                 if received > limits.page_bytes:
                     break  # bounded_body below reports it, in its words
                 deadline.check(str(response.url))
-        body = b"".join(
-            bounded_body(
-                response,
-                wire_limit=limits.page_bytes,
-                wire_variable=names.KEYRING_POLICY_MAX_PAGE_BYTES,
-                body_limit=limits.decompressed_bytes,
-                body_variable=names.KEYRING_POLICY_MAX_DECOMPRESSED_BYTES,
-                deadline=deadline,
-                what="Project page",
-                raws=raws,
-            )
-        )
+        body = _page_body(response, limits, deadline, raws)
     return response, body
 
 
