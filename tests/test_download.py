@@ -218,3 +218,15 @@ def test_a_local_file_over_the_size_bound_is_refused(tmp_path: Path) -> None:
 def test_a_missing_local_file_is_a_clean_error(tmp_path: Path) -> None:
     with pytest.raises(FetchError, match=r"Cannot read .*No such file"):
         _local(tmp_path / WHEEL, tmp_path / "dest")
+
+
+def test_a_local_file_error_never_shows_credentials_of_its_link(tmp_path: Path) -> None:
+    fifo = tmp_path / WHEEL
+    os.mkfifo(fifo)
+    link = f"file://alice:s3cr3t-pa55@{fifo}"  # userinfo in a page's file: link
+    with _client() as client, pytest.raises(FetchError) as raised:
+        download.download(
+            client, ProjectFile(WHEEL, link), tmp_path / "dest", io.StringIO(), project="peerpkg"
+        )
+    assert "not a regular file" in str(raised.value)
+    assert "s3cr3t-pa55" not in f"{raised.value} {raised.value.url} {raised.value!r}"

@@ -223,12 +223,12 @@ def _local_file(path: Path, url: str, name: str, bounds: Limits) -> Iterator[Bod
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         raise FetchError(
-            f"Cannot read `{path}`: {error.strerror or type(error).__name__}", url=url
+            f"Cannot read `{path}`: {error.strerror or type(error).__name__}", url=redact_url(url)
         ) from None
     with os.fdopen(descriptor, "rb") as handle:
         found = os.fstat(handle.fileno())
         if not stat.S_ISREG(found.st_mode):
-            raise FetchError(f"Cannot read `{path}`: not a regular file", url=url)
+            raise FetchError(f"Cannot read `{path}`: not a regular file", url=redact_url(url))
         if found.st_size > bounds.download_bytes:
             raise exceeded(
                 f"Download of `{name}`",
