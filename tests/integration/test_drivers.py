@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -21,8 +20,6 @@ from typing import Any
 
 import pytest
 
-from policy.credentials.backends.base import KeyringBackend, LookupResult, Password
-from policy.credentials.backends.memory import MemoryKeyring
 from policy.credentials.lookup import CredentialSources
 from policy.errors import PolicyError
 from policy.fetch.clients import async_client, client, policy_auth
@@ -35,6 +32,7 @@ from policy.settings.models import (
     Settings,
 )
 from tests.support import services
+from tests.support.counting_keyring import CountingKeyring
 from tests.support.redirector import Redirector, redirector
 from tests.support.services import PASSWORD, USER
 
@@ -44,28 +42,6 @@ WRONG = "not-the-Pa55word"
 PAGE = "/simple/peerpkg/"
 WHEEL = "/packages/peerpkg-1.0-py3-none-any.whl"
 Result = int | str  # a status code, or the name of the PolicyError raised
-
-
-class CountingKeyring(KeyringBackend):
-    """An in-memory keyring that counts reads (the lookups the flow made)."""
-
-    name = "counting"
-
-    def __init__(self, entries: dict[tuple[str, str], str]) -> None:
-        self.inner = MemoryKeyring(entries)
-        self.gets = 0
-        self._lock = threading.Lock()
-
-    def get(self, service: str, username: str | None, *, creds_mode: bool = False) -> LookupResult:
-        with self._lock:
-            self.gets += 1
-        return self.inner.get(service, username, creds_mode=creds_mode)
-
-    def set(self, service: str, username: str, password: Password) -> None:
-        self.inner.set(service, username, password)
-
-    def delete(self, service: str, username: str) -> bool:
-        return self.inner.delete(service, username)
 
 
 # --------------------------------------------------------------------- the drivers

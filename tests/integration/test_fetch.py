@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
-from policy.credentials.backends.base import KeyringBackend, LookupResult, Password
+from policy.credentials.backends.base import KeyringBackend
 from policy.credentials.backends.memory import MemoryKeyring
 from policy.credentials.lookup import CredentialSources
 from policy.fetch.clients import async_client, client
@@ -35,6 +35,7 @@ from policy.settings.models import (
     Settings,
 )
 from tests.support import services
+from tests.support.counting_keyring import CountingKeyring
 from tests.support.services import PASSWORD, USER
 
 pytestmark = pytest.mark.integration
@@ -477,28 +478,6 @@ def test_no_wasted_401_after_the_first_success(sandbox: Sandbox) -> None:
 
 
 # --------------------------------------------------------------------- decision rows in-process
-
-
-class CountingKeyring(KeyringBackend):
-    """Counts `get` calls; answers from a MemoryKeyring."""
-
-    name = "counting"
-
-    def __init__(self, entries: dict[tuple[str, str], str]) -> None:
-        self.inner = MemoryKeyring(entries)
-        self.gets = 0
-        self._lock = threading.Lock()
-
-    def get(self, service: str, username: str | None, *, creds_mode: bool = False) -> LookupResult:
-        with self._lock:
-            self.gets += 1
-        return self.inner.get(service, username, creds_mode=creds_mode)
-
-    def set(self, service: str, username: str, password: Password) -> None:
-        self.inner.set(service, username, password)
-
-    def delete(self, service: str, username: str) -> bool:
-        return self.inner.delete(service, username)
 
 
 def _native_settings(server: services.IndexServer, **index: Any) -> Settings:
