@@ -51,6 +51,22 @@ def tree(tmp_path: Path) -> Tree:
 ORIGINS = ("cli", "env", "config-file", "project", "user", "system")  # highest first
 
 
+FILE_OF_ORIGIN = {
+    "config-file": "proj/other.toml",
+    "project": "proj/uv.toml",
+    "user": "home/.config/uv/uv.toml",
+    "system": "xdg-system/uv/uv.toml",
+}
+
+
+def put_in_file(tree: Tree, origin: str, text: str, flags: dict[str, object]) -> str:
+    """Write `text` (its setting on line 2) to the file of a file origin; returns `path:2`."""
+    path = tree.write(FILE_OF_ORIGIN[origin], text)
+    if origin == "config-file":
+        flags["config_file"] = str(path)
+    return f"{path}:2"
+
+
 def put(tree: Tree, origin: str, provider: str, flags: dict[str, object]) -> str:
     """Set keyring-provider in one origin; returns the provenance it must produce."""
     line = f'keyring-provider = "{provider}"\n'
@@ -60,16 +76,7 @@ def put(tree: Tree, origin: str, provider: str, flags: dict[str, object]) -> str
     if origin == "env":
         tree.env["UV_KEYRING_PROVIDER"] = provider
         return "env UV_KEYRING_PROVIDER"
-    relative = {
-        "config-file": "proj/other.toml",
-        "project": "proj/uv.toml",
-        "user": "home/.config/uv/uv.toml",
-        "system": "xdg-system/uv/uv.toml",
-    }[origin]
-    path = tree.write(relative, "# comment\n" + line)
-    if origin == "config-file":
-        flags["config_file"] = str(path)
-    return f"{path}:2"
+    return put_in_file(tree, origin, "# comment\n" + line, flags)
 
 
 @pytest.mark.parametrize(("high", "low"), list(itertools.permutations(ORIGINS, 2)))
@@ -432,16 +439,7 @@ def put_features(tree: Tree, origin: str, feature: str, flags: dict[str, object]
     if origin == "env":
         tree.env["UV_PREVIEW_FEATURES"] = feature
         return "env UV_PREVIEW_FEATURES"
-    relative = {
-        "config-file": "proj/other.toml",
-        "project": "proj/uv.toml",
-        "user": "home/.config/uv/uv.toml",
-        "system": "xdg-system/uv/uv.toml",
-    }[origin]
-    path = tree.write(relative, f'\npreview-features = ["{feature}"]\n')
-    if origin == "config-file":
-        flags["config_file"] = str(path)
-    return f"{path}:2"
+    return put_in_file(tree, origin, f'\npreview-features = ["{feature}"]\n', flags)
 
 
 @pytest.mark.parametrize(("high", "low"), list(itertools.permutations(ORIGINS, 2)))
