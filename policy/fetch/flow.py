@@ -619,9 +619,11 @@ class RequestFlow:
         return Lookup(self._lookup_key(exact, url, username), exact, username)
 
     def _tell_once(self, key: tuple[object, ...], message: str, *args: object) -> None:
-        """One -v line per (index or realm, event): the decisions that matter, not every file."""
-        # Without -v, or once told, cost no lock.
-        if key in self._told or not _verbose():
+        """One -v line per (index or realm, event): the decisions that matter, not every file.
+
+        Callers ask `_verbose()` first, so that without -v not even the words are made.
+        """
+        if key in self._told:  # once told, cost no lock
             return
         with self._store_lock:
             if key in self._told:
